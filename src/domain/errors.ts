@@ -6,7 +6,11 @@ export class FlashError extends Error {
   readonly code: string;
   readonly details: Readonly<Record<string, unknown>>;
 
-  constructor(code: string, message: string, options: { cause?: unknown; details?: Record<string, unknown> } = {}) {
+  constructor(
+    code: string,
+    message: string,
+    options: { cause?: unknown; details?: Record<string, unknown> } = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
@@ -21,7 +25,11 @@ export class DomainError extends FlashError {}
 export class ValidationFailed extends FlashError {
   readonly issues: readonly { path: string; message: string }[];
 
-  constructor(message: string, issues: readonly { path: string; message: string }[], options: { cause?: unknown } = {}) {
+  constructor(
+    message: string,
+    issues: readonly { path: string; message: string }[],
+    options: { cause?: unknown } = {},
+  ) {
     super('VALIDATION_FAILED', message, { cause: options.cause, details: { issues } });
     this.issues = issues;
   }

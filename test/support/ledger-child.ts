@@ -18,7 +18,11 @@ interface Job {
 async function main(): Promise<void> {
   const job = JSON.parse(process.argv[2] ?? '{}') as Job;
   const store = await openEventStore(ledgerConfigFromEnv({ FLASH_LEDGER: job.ledger }));
-  const event = (i: number) => ({ type: 'ChildWrote', data: { writer: job.writer, i }, metadata: { actor: job.writer } });
+  const event = (i: number) => ({
+    type: 'ChildWrote',
+    data: { writer: job.writer, i },
+    metadata: { actor: job.writer },
+  });
   const wait = job.startAt - Date.now();
   if (wait > 0) await new Promise((r) => setTimeout(r, wait));
   const won: number[] = [];
@@ -26,7 +30,9 @@ async function main(): Promise<void> {
   for (let i = 0; i < job.count; i++) {
     if (job.mode === 'contend') {
       try {
-        await store.append(job.stream, [event(i)], { expectedRevision: i === 0 ? 'no_stream' : BigInt(i - 1) });
+        await store.append(job.stream, [event(i)], {
+          expectedRevision: i === 0 ? 'no_stream' : BigInt(i - 1),
+        });
         won.push(i);
       } catch (error) {
         if (!(error instanceof ConcurrencyConflict)) throw error;
@@ -34,7 +40,8 @@ async function main(): Promise<void> {
       }
     } else {
       const result = await store.append(job.stream, [event(i)], { expectedRevision: 'any' });
-      if (job.mode === 'ack') console.log(JSON.stringify({ acked: i, revision: result.nextRevision.toString() }));
+      if (job.mode === 'ack')
+        console.log(JSON.stringify({ acked: i, revision: result.nextRevision.toString() }));
     }
   }
   console.log(JSON.stringify({ done: true, won, conflicts }));

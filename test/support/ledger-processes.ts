@@ -38,7 +38,12 @@ export function runLedgerChild(job: ChildJob): Promise<Record<string, unknown>[]
     child.on('error', reject);
     child.on('close', (code) => {
       if (code !== 0) return reject(new Error(`ledger child exited ${code}: ${err}`));
-      resolve(out.split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>));
+      resolve(
+        out
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => JSON.parse(line) as Record<string, unknown>),
+      );
     });
   });
 }

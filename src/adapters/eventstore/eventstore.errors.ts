@@ -17,7 +17,11 @@ export type LedgerErrorCode =
 export class LedgerError extends FlashError {
   declare readonly code: LedgerErrorCode;
 
-  constructor(code: LedgerErrorCode, message: string, options: { cause?: unknown; details?: Record<string, unknown> } = {}) {
+  constructor(
+    code: LedgerErrorCode,
+    message: string,
+    options: { cause?: unknown; details?: Record<string, unknown> } = {},
+  ) {
     super(code, message, options);
   }
 }

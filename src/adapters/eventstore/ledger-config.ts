@@ -4,8 +4,7 @@ import { LedgerError } from './eventstore.errors';
 
 /** Where the ledger lives, from FLASH_LEDGER and FLASH_HOME. */
 export type LedgerConfig =
-  | { kind: 'sqlite'; file: string }
-  | { kind: 'esdb'; connectionString: string; redacted: string };
+  { kind: 'sqlite'; file: string } | { kind: 'esdb'; connectionString: string; redacted: string };
 
 const USAGE =
   'leave FLASH_LEDGER unset for the embedded ledger at $FLASH_HOME/ledger.db, or set it to sqlite:/path/to/ledger.db or esdb://host:2113?tls=false';
@@ -14,7 +13,11 @@ const USAGE =
 export function flashHome(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): string {
   const home = env.FLASH_HOME?.trim();
   if (!home) return join(homedir(), '.flash');
-  if (home.includes('\0')) throw new LedgerError('LEDGER_CONFIG_INVALID', 'FLASH_HOME holds a NUL character: set it to a directory path');
+  if (home.includes('\0'))
+    throw new LedgerError(
+      'LEDGER_CONFIG_INVALID',
+      'FLASH_HOME holds a NUL character: set it to a directory path',
+    );
   return isAbsolute(home) ? home : resolve(cwd, home);
 }
 
@@ -24,9 +27,13 @@ export function redactConnectionString(value: string): string {
 }
 
 function invalid(value: string, why: string): LedgerError {
-  return new LedgerError('LEDGER_CONFIG_INVALID', `FLASH_LEDGER="${redactConnectionString(value)}" ${why}: ${USAGE}`, {
-    details: { setting: 'FLASH_LEDGER' },
-  });
+  return new LedgerError(
+    'LEDGER_CONFIG_INVALID',
+    `FLASH_LEDGER="${redactConnectionString(value)}" ${why}: ${USAGE}`,
+    {
+      details: { setting: 'FLASH_LEDGER' },
+    },
+  );
 }
 
 /** Parses FLASH_LEDGER: unset = embedded SQLite, `sqlite:<path>`, or `esdb://` / `esdb+discover://`. */

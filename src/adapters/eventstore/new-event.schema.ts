@@ -13,8 +13,14 @@ export const streamNameSchema = z
   .string()
   .min(1, 'a stream name is required')
   .max(256, 'a stream name has at most 256 characters')
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._:@+=-]*$/, 'a stream name starts with a letter or digit and holds only letters, digits and . _ : @ + = -')
-  .refine((name) => !name.startsWith(`${CHECKPOINT_CATEGORY}-`), `the ${CHECKPOINT_CATEGORY} category is reserved for subscribers' checkpoints`);
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._:@+=-]*$/,
+    'a stream name starts with a letter or digit and holds only letters, digits and . _ : @ + = -',
+  )
+  .refine(
+    (name) => !name.startsWith(`${CHECKPOINT_CATEGORY}-`),
+    `the ${CHECKPOINT_CATEGORY} category is reserved for subscribers' checkpoints`,
+  );
 
 const metadataInput = z.strictObject({
   actor: z.string().min(1, 'actor is required').max(256),

@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { ConcurrencyConflict, ValidationFailed } from '../../../src/domain/errors';
-import type { EventStore, NewEvent, RecordedEvent, Subscription } from '../../../src/adapters/eventstore/eventstore.port';
+import type {
+  EventStore,
+  NewEvent,
+  RecordedEvent,
+  Subscription,
+} from '../../../src/adapters/eventstore/eventstore.port';
 import { runLedgerChild } from '../../support/ledger-processes';
 
 /** A store under test plus the FLASH_LEDGER value that lets another process open the same ledger. */
@@ -70,18 +75,26 @@ export function eventStoreContract(name: string, makeFixture: () => Promise<Stor
       it('no_stream fails when the stream exists', async () => {
         const s = stream();
         await store.append(s, [ev('DeploymentRequested')], { expectedRevision: 'no_stream' });
-        await expectConflict(store.append(s, [ev('DeploymentRequested')], { expectedRevision: 'no_stream' }), '0');
+        await expectConflict(
+          store.append(s, [ev('DeploymentRequested')], { expectedRevision: 'no_stream' }),
+          '0',
+        );
       });
 
       it('stream_exists succeeds on an existing stream', async () => {
         const s = stream();
         await store.append(s, [ev('DeploymentRequested')], { expectedRevision: 'no_stream' });
-        const result = await store.append(s, [ev('EndpointProvisioned')], { expectedRevision: 'stream_exists' });
+        const result = await store.append(s, [ev('EndpointProvisioned')], {
+          expectedRevision: 'stream_exists',
+        });
         expect(result.nextRevision).toBe(1n);
       });
 
       it('stream_exists fails on a missing stream', async () => {
-        await expectConflict(store.append(stream(), [ev('EndpointProvisioned')], { expectedRevision: 'stream_exists' }), 'no_stream');
+        await expectConflict(
+          store.append(stream(), [ev('EndpointProvisioned')], { expectedRevision: 'stream_exists' }),
+          'no_stream',
+        );
       });
 
       it('an exact revision succeeds when it is the last one', async () => {
@@ -130,9 +143,17 @@ export function eventStoreContract(name: string, makeFixture: () => Promise<Stor
         expect(all.map((e) => e.type)).toEqual(['A', 'B', 'C', 'D', 'E']);
         expect(all.map((e) => e.revision)).toEqual([0n, 1n, 2n, 3n, 4n]);
         for (let i = 1; i < all.length; i++) expect(all[i]!.position).toBeGreaterThan(all[i - 1]!.position);
-        expect((await store.read(s, { direction: 'backwards' })).map((e) => e.type)).toEqual(['E', 'D', 'C', 'B', 'A']);
+        expect((await store.read(s, { direction: 'backwards' })).map((e) => e.type)).toEqual([
+          'E',
+          'D',
+          'C',
+          'B',
+          'A',
+        ]);
         expect((await store.read(s, { from: 2n, limit: 2 })).map((e) => e.type)).toEqual(['C', 'D']);
-        expect((await store.read(s, { from: 3n, direction: 'backwards', limit: 2 })).map((e) => e.type)).toEqual(['D', 'C']);
+        expect(
+          (await store.read(s, { from: 3n, direction: 'backwards', limit: 2 })).map((e) => e.type),
+        ).toEqual(['D', 'C']);
       });
 
       it('records the envelope: id, type, data, metadata with defaults, stream, revision, position, time', async () => {
@@ -142,7 +163,17 @@ export function eventStoreContract(name: string, makeFixture: () => Promise<Stor
         await store.append(
           s,
           [
-            { id, type: 'UrlCollected', data: { resource: 'gpu_worker', url: 'http://x/v2/ep1', n: [1, { a: null }] }, metadata: { actor: 'reactor:provisioning', correlationId: 'corr-1', causationId: causedBy, schemaVersion: 2 } },
+            {
+              id,
+              type: 'UrlCollected',
+              data: { resource: 'gpu_worker', url: 'http://x/v2/ep1', n: [1, { a: null }] },
+              metadata: {
+                actor: 'reactor:provisioning',
+                correlationId: 'corr-1',
+                causationId: causedBy,
+                schemaVersion: 2,
+              },
+            },
             ev('KeyInjected', { resource: 'gpu_worker' }),
           ],
           { expectedRevision: 'no_stream' },
@@ -152,20 +183,32 @@ export function eventStoreContract(name: string, makeFixture: () => Promise<Stor
           id,
           type: 'UrlCollected',
           data: { resource: 'gpu_worker', url: 'http://x/v2/ep1', n: [1, { a: null }] },
-          metadata: { actor: 'reactor:provisioning', correlationId: 'corr-1', causationId: causedBy, schemaVersion: 2 },
+          metadata: {
+            actor: 'reactor:provisioning',
+            correlationId: 'corr-1',
+            causationId: causedBy,
+            schemaVersion: 2,
+          },
           stream: s,
           revision: 0n,
         });
         expect(Number.isNaN(Date.parse(first!.recordedAt))).toBe(false);
         expect(second!.id).toMatch(/^[0-9a-f-]{36}$/);
-        expect(second!.metadata).toEqual({ actor: 'user:test', correlationId: second!.id, causationId: second!.id, schemaVersion: 1 });
+        expect(second!.metadata).toEqual({
+          actor: 'user:test',
+          correlationId: second!.id,
+          causationId: second!.id,
+          schemaVersion: 1,
+        });
       });
 
       it('readAll returns the ledger in position order from an inclusive position', async () => {
         const s = stream();
         const first = await store.append(s, [ev('A')], { expectedRevision: 'no_stream' });
         await store.append(s, [ev('B'), ev('C')], { expectedRevision: 0n });
-        const page = (await store.readAll({ fromPosition: first.position, limit: 1000 })).filter((e) => e.stream === s);
+        const page = (await store.readAll({ fromPosition: first.position, limit: 1000 })).filter(
+          (e) => e.stream === s,
+        );
         expect(page.map((e) => e.type)).toEqual(['A', 'B', 'C']);
         const limited = await store.readAll({ fromPosition: first.position, limit: 1 });
         expect(limited).toHaveLength(1);
@@ -194,10 +237,12 @@ export function eventStoreContract(name: string, makeFixture: () => Promise<Stor
       ])('rejects %s with VALIDATION_FAILED and writes nothing', async (_label, events) => {
         const s = stream();
         await store.append(s, [ev('Before')], { expectedRevision: 'no_stream' });
-        const error: unknown = await store.append(s, [ev('Good'), ...(events as NewEvent[])], { expectedRevision: 0n }).then(
-          () => undefined,
-          (e: unknown) => e,
-        );
+        const error: unknown = await store
+          .append(s, [ev('Good'), ...(events as NewEvent[])], { expectedRevision: 0n })
+          .then(
+            () => undefined,
+            (e: unknown) => e,
+          );
         expect(error).toBeInstanceOf(ValidationFailed);
         expect((error as ValidationFailed).code).toBe('VALIDATION_FAILED');
         expect((error as ValidationFailed).message).toContain(s);
@@ -205,12 +250,18 @@ export function eventStoreContract(name: string, makeFixture: () => Promise<Stor
       });
 
       it('rejects an append of no events', async () => {
-        await expect(store.append(stream(), [], { expectedRevision: 'any' })).rejects.toBeInstanceOf(ValidationFailed);
+        await expect(store.append(stream(), [], { expectedRevision: 'any' })).rejects.toBeInstanceOf(
+          ValidationFailed,
+        );
       });
 
       it('rejects a stream name it cannot hold', async () => {
-        await expect(store.append('$system', [ev('A')], { expectedRevision: 'any' })).rejects.toBeInstanceOf(ValidationFailed);
-        await expect(store.append('checkpoint-x', [ev('A')], { expectedRevision: 'any' })).rejects.toBeInstanceOf(ValidationFailed);
+        await expect(store.append('$system', [ev('A')], { expectedRevision: 'any' })).rejects.toBeInstanceOf(
+          ValidationFailed,
+        );
+        await expect(
+          store.append('checkpoint-x', [ev('A')], { expectedRevision: 'any' }),
+        ).rejects.toBeInstanceOf(ValidationFailed);
       });
     });
 
@@ -284,7 +335,9 @@ export function eventStoreContract(name: string, makeFixture: () => Promise<Stor
         const count = 40;
         const startAt = Date.now() + 1500;
         const [a, b] = await Promise.all(
-          ['a', 'b'].map((writer) => runLedgerChild({ ledger: fx.ledger, mode: 'contend', stream: s, count, startAt, writer })),
+          ['a', 'b'].map((writer) =>
+            runLedgerChild({ ledger: fx.ledger, mode: 'contend', stream: s, count, startAt, writer }),
+          ),
         );
         const wonA = (a!.at(-1)!.won as number[]) ?? [];
         const wonB = (b!.at(-1)!.won as number[]) ?? [];
@@ -302,12 +355,18 @@ export function eventStoreContract(name: string, makeFixture: () => Promise<Stor
         const s = stream();
         const count = 50;
         const startAt = Date.now() + 1500;
-        await Promise.all(['a', 'b'].map((writer) => runLedgerChild({ ledger: fx.ledger, mode: 'any', stream: s, count, startAt, writer })));
+        await Promise.all(
+          ['a', 'b'].map((writer) =>
+            runLedgerChild({ ledger: fx.ledger, mode: 'any', stream: s, count, startAt, writer }),
+          ),
+        );
         const events = await store.read(s);
         expect(events).toHaveLength(2 * count);
         expect(events.map((e) => e.revision)).toEqual(Array.from({ length: 2 * count }, (_, i) => BigInt(i)));
         for (const writer of ['a', 'b']) {
-          expect(events.filter((e) => e.data.writer === writer).map((e) => e.data.i)).toEqual(Array.from({ length: count }, (_, i) => i));
+          expect(events.filter((e) => e.data.writer === writer).map((e) => e.data.i)).toEqual(
+            Array.from({ length: count }, (_, i) => i),
+          );
         }
       });
 
@@ -317,7 +376,14 @@ export function eventStoreContract(name: string, makeFixture: () => Promise<Stor
         const sub = store.subscribeToAll({ fromPosition: marker.position });
         try {
           const live = take(sub, s, 5);
-          await runLedgerChild({ ledger: fx.ledger, mode: 'any', stream: s, count: 5, startAt: 0, writer: 'child' });
+          await runLedgerChild({
+            ledger: fx.ledger,
+            mode: 'any',
+            stream: s,
+            count: 5,
+            startAt: 0,
+            writer: 'child',
+          });
           expect((await live).map((e) => e.data.i)).toEqual([0, 1, 2, 3, 4]);
         } finally {
           await sub.close();

@@ -15,23 +15,45 @@ function configError(env: NodeJS.ProcessEnv): LedgerError {
 
 describe('FLASH_LEDGER and FLASH_HOME', () => {
   it('default to the embedded ledger at ~/.flash/ledger.db', () => {
-    expect(ledgerConfigFromEnv({}, '/work/app')).toEqual({ kind: 'sqlite', file: join(homedir(), '.flash', 'ledger.db') });
+    expect(ledgerConfigFromEnv({}, '/work/app')).toEqual({
+      kind: 'sqlite',
+      file: join(homedir(), '.flash', 'ledger.db'),
+    });
   });
 
   it('put the embedded ledger under FLASH_HOME, taken from the current directory when relative', () => {
-    expect(ledgerConfigFromEnv({ FLASH_HOME: '/srv/flash' }, '/work/app')).toEqual({ kind: 'sqlite', file: '/srv/flash/ledger.db' });
-    expect(ledgerConfigFromEnv({ FLASH_HOME: 'state' }, '/work/app')).toEqual({ kind: 'sqlite', file: '/work/app/state/ledger.db' });
+    expect(ledgerConfigFromEnv({ FLASH_HOME: '/srv/flash' }, '/work/app')).toEqual({
+      kind: 'sqlite',
+      file: '/srv/flash/ledger.db',
+    });
+    expect(ledgerConfigFromEnv({ FLASH_HOME: 'state' }, '/work/app')).toEqual({
+      kind: 'sqlite',
+      file: '/work/app/state/ledger.db',
+    });
   });
 
   it('accept sqlite: with an absolute or relative file', () => {
-    expect(ledgerConfigFromEnv({ FLASH_LEDGER: 'sqlite:/tmp/l.db' }, '/w')).toEqual({ kind: 'sqlite', file: '/tmp/l.db' });
-    expect(ledgerConfigFromEnv({ FLASH_LEDGER: 'sqlite:///tmp/l.db' }, '/w')).toEqual({ kind: 'sqlite', file: '/tmp/l.db' });
-    expect(ledgerConfigFromEnv({ FLASH_LEDGER: 'sqlite:l.db' }, '/w')).toEqual({ kind: 'sqlite', file: '/w/l.db' });
+    expect(ledgerConfigFromEnv({ FLASH_LEDGER: 'sqlite:/tmp/l.db' }, '/w')).toEqual({
+      kind: 'sqlite',
+      file: '/tmp/l.db',
+    });
+    expect(ledgerConfigFromEnv({ FLASH_LEDGER: 'sqlite:///tmp/l.db' }, '/w')).toEqual({
+      kind: 'sqlite',
+      file: '/tmp/l.db',
+    });
+    expect(ledgerConfigFromEnv({ FLASH_LEDGER: 'sqlite:l.db' }, '/w')).toEqual({
+      kind: 'sqlite',
+      file: '/w/l.db',
+    });
   });
 
   it('select EventStoreDB for esdb:// and esdb+discover:// and redact the password', () => {
-    expect(ledgerConfigFromEnv({ FLASH_LEDGER: 'esdb://127.0.0.1:2113?tls=false' })).toMatchObject({ kind: 'esdb' });
-    const secured = ledgerConfigFromEnv({ FLASH_LEDGER: 'esdb+discover://admin:changeit@cluster.local:2113' });
+    expect(ledgerConfigFromEnv({ FLASH_LEDGER: 'esdb://127.0.0.1:2113?tls=false' })).toMatchObject({
+      kind: 'esdb',
+    });
+    const secured = ledgerConfigFromEnv({
+      FLASH_LEDGER: 'esdb+discover://admin:changeit@cluster.local:2113',
+    });
     expect(secured).toEqual({
       kind: 'esdb',
       connectionString: 'esdb+discover://admin:changeit@cluster.local:2113',

@@ -8,7 +8,12 @@ import { openLedgerDatabase } from '../../../src/adapters/eventstore/sqlite/sqli
 import { SqliteEventStore } from '../../../src/adapters/eventstore/sqlite/sqlite-event-store';
 import { runLedgerChild, startLedgerChild, tempDir } from '../../support/ledger-processes';
 
-const ev = (type: string, id?: string): NewEvent => ({ ...(id ? { id } : {}), type, data: {}, metadata: { actor: 'user:test' } });
+const ev = (type: string, id?: string): NewEvent => ({
+  ...(id ? { id } : {}),
+  type,
+  data: {},
+  metadata: { actor: 'user:test' },
+});
 const sha = (file: string): string => createHash('sha256').update(readFileSync(file)).digest('hex');
 
 function ledgerError(run: () => unknown): LedgerError {
@@ -150,11 +155,19 @@ describe('the embedded ledger under load', () => {
     const id = randomUUID();
     const s = `deployment-${randomUUID()}`;
     await store.append(s, [ev('A', id)], { expectedRevision: 'no_stream' });
-    expect((await rejection(store.append(`deployment-${randomUUID()}`, [ev('A', id)], { expectedRevision: 'any' }))).code).toBe(
+    expect(
+      (
+        await rejection(
+          store.append(`deployment-${randomUUID()}`, [ev('A', id)], { expectedRevision: 'any' }),
+        )
+      ).code,
+    ).toBe('EVENT_ID_CONFLICT');
+    expect((await rejection(store.append(s, [ev('B'), ev('C', id)], { expectedRevision: 0n }))).code).toBe(
       'EVENT_ID_CONFLICT',
     );
-    expect((await rejection(store.append(s, [ev('B'), ev('C', id)], { expectedRevision: 0n }))).code).toBe('EVENT_ID_CONFLICT');
-    expect((await rejection(store.append(s, [ev('A', id), ev('D')], { expectedRevision: 0n }))).code).toBe('EVENT_ID_CONFLICT');
+    expect((await rejection(store.append(s, [ev('A', id), ev('D')], { expectedRevision: 0n }))).code).toBe(
+      'EVENT_ID_CONFLICT',
+    );
     expect((await store.read(s)).map((e) => e.type)).toEqual(['A']);
     await store.close();
   });
@@ -165,9 +178,30 @@ describe('the embedded ledger under load', () => {
     const startAt = Date.now() + 1500;
     const s = `deployment-${randomUUID()}`;
     await Promise.all([
-      runLedgerChild({ ledger: `sqlite:${file}`, mode: 'contend', stream: s, count: 30, startAt, writer: 'a' }),
-      runLedgerChild({ ledger: `sqlite:${file}`, mode: 'contend', stream: s, count: 30, startAt, writer: 'b' }),
-      runLedgerChild({ ledger: `sqlite:${file}`, mode: 'any', stream: `environment-${randomUUID()}`, count: 30, startAt, writer: 'c' }),
+      runLedgerChild({
+        ledger: `sqlite:${file}`,
+        mode: 'contend',
+        stream: s,
+        count: 30,
+        startAt,
+        writer: 'a',
+      }),
+      runLedgerChild({
+        ledger: `sqlite:${file}`,
+        mode: 'contend',
+        stream: s,
+        count: 30,
+        startAt,
+        writer: 'b',
+      }),
+      runLedgerChild({
+        ledger: `sqlite:${file}`,
+        mode: 'any',
+        stream: `environment-${randomUUID()}`,
+        count: 30,
+        startAt,
+        writer: 'c',
+      }),
     ]);
     const all = await store.readAll({ limit: 10_000 });
     expect(all.map((e) => e.position)).toEqual(Array.from({ length: 60 }, (_, i) => BigInt(i + 1)));
@@ -177,7 +211,14 @@ describe('the embedded ledger under load', () => {
   it('keeps every acknowledged append when the writing process is killed', async () => {
     const file = join(tempDir(), 'ledger.db');
     const s = `deployment-${randomUUID()}`;
-    const child = startLedgerChild({ ledger: `sqlite:${file}`, mode: 'ack', stream: s, count: 100_000, startAt: 0, writer: 'w' });
+    const child = startLedgerChild({
+      ledger: `sqlite:${file}`,
+      mode: 'ack',
+      stream: s,
+      count: 100_000,
+      startAt: 0,
+      writer: 'w',
+    });
     const acked: number[] = [];
     let buffer = '';
     await new Promise<void>((resolve, reject) => {
@@ -194,7 +235,8 @@ describe('the embedded ledger under load', () => {
       });
       child.on('close', () => resolve());
     });
-    if (child.exitCode === null && child.signalCode === null) await new Promise((r) => child.once('close', r));
+    if (child.exitCode === null && child.signalCode === null)
+      await new Promise((r) => child.once('close', r));
     const store = new SqliteEventStore(file);
     const stored = (await store.read(s)).map((e) => e.data.i);
     expect(acked.length).toBeGreaterThanOrEqual(200);

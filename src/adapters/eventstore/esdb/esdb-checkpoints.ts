@@ -1,4 +1,11 @@
-import { ANY, BACKWARDS, END, jsonEvent, StreamNotFoundError, type EventStoreDBClient } from '@eventstore/db-client';
+import {
+  ANY,
+  BACKWARDS,
+  END,
+  jsonEvent,
+  StreamNotFoundError,
+  type EventStoreDBClient,
+} from '@eventstore/db-client';
 import { z } from 'zod';
 import type { CheckpointStore } from '../eventstore.port';
 import { CHECKPOINT_CATEGORY } from '../new-event.schema';

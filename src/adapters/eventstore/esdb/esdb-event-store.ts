@@ -62,14 +62,20 @@ export class EsdbEventStore implements EventStore {
   // Operation: Streams.Append (AppendToStream).
   async append(stream: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
     const prepared = prepareEvents(stream, events);
-    const data = prepared.map((e) => jsonEvent({ id: e.id, type: e.type, data: e.data, metadata: toEsdbMetadata(e) }));
+    const data = prepared.map((e) =>
+      jsonEvent({ id: e.id, type: e.type, data: e.data, metadata: toEsdbMetadata(e) }),
+    );
     try {
-      const result = await this.client.appendToStream(stream, data, { expectedRevision: toEsdbExpected(options.expectedRevision) });
+      const result = await this.client.appendToStream(stream, data, {
+        expectedRevision: toEsdbExpected(options.expectedRevision),
+      });
       return { nextRevision: result.nextExpectedRevision, position: result.position?.commit ?? -1n };
     } catch (error) {
       if (error instanceof WrongExpectedVersionError) {
         const expected = options.expectedRevision;
-        throw new ConcurrencyConflict(stream, String(expected), String(error.actualVersion), { cause: error });
+        throw new ConcurrencyConflict(stream, String(expected), String(error.actualVersion), {
+          cause: error,
+        });
       }
       throw translateEsdbError(error, this.location);
     }
@@ -106,7 +112,11 @@ export class EsdbEventStore implements EventStore {
       while (out.length < limit) {
         let seen = 0;
         let last: bigint | undefined;
-        for await (const resolved of this.client.readAll({ direction: FORWARDS, fromPosition: from, maxCount: limit })) {
+        for await (const resolved of this.client.readAll({
+          direction: FORWARDS,
+          fromPosition: from,
+          maxCount: limit,
+        })) {
           seen += 1;
           last = resolved.event?.position.commit ?? last;
           if (skipFirst && seen === 1) continue;
@@ -125,7 +135,10 @@ export class EsdbEventStore implements EventStore {
 
   // Operation: Streams.Read on $all as a catch-up subscription (exclusive of fromPosition).
   subscribeToAll(options: SubscribeOptions = {}): Subscription {
-    const subscription = this.client.subscribeToAll({ fromPosition: toPosition(options.fromPosition), filter: excludeSystemEvents() });
+    const subscription = this.client.subscribeToAll({
+      fromPosition: toPosition(options.fromPosition),
+      filter: excludeSystemEvents(),
+    });
     const location = this.location;
     async function* iterate(): AsyncGenerator<RecordedEvent> {
       try {

@@ -12,7 +12,11 @@ const storedMetadata = z.object({
 
 /** Our metadata plus EventStoreDB's own `$correlationId` / `$causationId`, so its projections see them. */
 export function toEsdbMetadata(event: PreparedEvent): Record<string, unknown> {
-  return { ...event.metadata, $correlationId: event.metadata.correlationId, $causationId: event.metadata.causationId };
+  return {
+    ...event.metadata,
+    $correlationId: event.metadata.correlationId,
+    $causationId: event.metadata.causationId,
+  };
 }
 
 /**
@@ -21,7 +25,8 @@ export function toEsdbMetadata(event: PreparedEvent): Record<string, unknown> {
  */
 export function fromResolved(resolved: ResolvedEvent | AllStreamResolvedEvent): RecordedEvent | undefined {
   const event = resolved.event;
-  if (!event || !event.isJson || event.type.startsWith('$') || event.streamId.startsWith('$')) return undefined;
+  if (!event || !event.isJson || event.type.startsWith('$') || event.streamId.startsWith('$'))
+    return undefined;
   if (event.streamId.startsWith(`${CHECKPOINT_CATEGORY}-`)) return undefined;
   const data = event.data;
   if (typeof data !== 'object' || data === null || Array.isArray(data)) return undefined;
@@ -30,7 +35,9 @@ export function fromResolved(resolved: ResolvedEvent | AllStreamResolvedEvent): 
     id: event.id,
     type: event.type,
     data: data as Record<string, unknown>,
-    metadata: meta.success ? meta.data : { correlationId: event.id, causationId: event.id, actor: 'unknown', schemaVersion: 1 },
+    metadata: meta.success
+      ? meta.data
+      : { correlationId: event.id, causationId: event.id, actor: 'unknown', schemaVersion: 1 },
     stream: event.streamId,
     revision: event.revision,
     position: event.position?.commit ?? resolved.commitPosition ?? -1n,

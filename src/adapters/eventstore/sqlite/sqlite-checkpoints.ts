@@ -35,9 +35,10 @@ export class SqliteCheckpointStore implements CheckpointStore {
   async save(subscriber: string, position: bigint): Promise<void> {
     this.assertOpen();
     if (!streamNameSchema.safeParse(subscriber).success || position < 0n) {
-      throw new ValidationFailed(`cannot save checkpoint ${subscriber}: a subscriber name like a stream name and a position >= 0 are required`, [
-        { path: 'subscriber', message: 'invalid' },
-      ]);
+      throw new ValidationFailed(
+        `cannot save checkpoint ${subscriber}: a subscriber name like a stream name and a position >= 0 are required`,
+        [{ path: 'subscriber', message: 'invalid' }],
+      );
     }
     try {
       this.put.run(subscriber, Number(position), this.now().toISOString());

@@ -54,16 +54,20 @@ function ensureWritableDirectory(file: string): void {
       { cause: error, details: { file } },
     );
   }
-  let isDirectory = false;
+  let isDirectory: boolean;
   try {
     isDirectory = statSync(file).isDirectory();
   } catch {
     return; // no file yet: it is created on open
   }
   if (isDirectory) {
-    throw new LedgerError('LEDGER_CONFIG_INVALID', `${file} is a directory, not a ledger file: remove it or choose another path`, {
-      details: { file },
-    });
+    throw new LedgerError(
+      'LEDGER_CONFIG_INVALID',
+      `${file} is a directory, not a ledger file: remove it or choose another path`,
+      {
+        details: { file },
+      },
+    );
   }
 }
 
@@ -91,7 +95,9 @@ function ensureSchema(db: Database.Database, file: string): void {
       return version === LEDGER_SCHEMA_VERSION ? 'ready' : 'empty';
     }
     if (appId !== 0) throw foreign(file, `application id ${appId}`);
-    const tables = Number(db.prepare("SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'").pluck().get());
+    const tables = Number(
+      db.prepare("SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'").pluck().get(),
+    );
     if (tables > 0) throw foreign(file, `it holds ${tables} other table(s)`);
     return 'empty';
   };

@@ -25,7 +25,11 @@ export function translateSqliteError(error: unknown, file: string): unknown {
       { cause: error, details: { file } },
     );
   }
-  if (code.startsWith('SQLITE_CANTOPEN') || code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_PERM')) {
+  if (
+    code.startsWith('SQLITE_CANTOPEN') ||
+    code.startsWith('SQLITE_READONLY') ||
+    code.startsWith('SQLITE_PERM')
+  ) {
     return new LedgerError(
       'LEDGER_DIR_UNWRITABLE',
       `cannot open ${file} for writing (${code}): make the file and its directory writable, or point FLASH_HOME at a writable directory`,

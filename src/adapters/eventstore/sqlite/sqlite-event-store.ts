@@ -42,8 +42,13 @@ export class SqliteEventStore implements EventStore {
   private readonly now: () => Date;
   private readonly pollIntervalMs: number;
   private readonly waiters = new Set<() => void>();
-  private readonly statements: Record<'byId' | 'head' | 'insert' | 'all' | 'after' | 'fwd' | 'back', Statement>;
-  private readonly appendTx: Database.Transaction<(stream: string, events: PreparedEvent[], expected: ExpectedRevision) => AppendResult>;
+  private readonly statements: Record<
+    'byId' | 'head' | 'insert' | 'all' | 'after' | 'fwd' | 'back',
+    Statement
+  >;
+  private readonly appendTx: Database.Transaction<
+    (stream: string, events: PreparedEvent[], expected: ExpectedRevision) => AppendResult
+  >;
   private closed = false;
 
   constructor(file: string, options: SqliteEventStoreOptions = {}) {
@@ -63,7 +68,10 @@ export class SqliteEventStore implements EventStore {
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       all: prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE position >= ? ORDER BY position LIMIT ?`, true),
-      after: prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`, true),
+      after: prepare(
+        `SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`,
+        true,
+      ),
       fwd: prepare(
         `SELECT ${EVENT_COLUMNS} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?`,
         true,
@@ -74,17 +82,25 @@ export class SqliteEventStore implements EventStore {
       ),
     };
     this.checkpoints = new SqliteCheckpointStore(this.db, file, this.now, () => this.assertOpen());
-    this.appendTx = this.db.transaction((stream, events, expected) => this.appendInTransaction(stream, events, expected));
+    this.appendTx = this.db.transaction((stream, events, expected) =>
+      this.appendInTransaction(stream, events, expected),
+    );
   }
 
   async append(stream: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
     this.assertOpen();
     const prepared = prepareEvents(stream, events);
     const expected = options?.expectedRevision;
-    if (!(expected === 'any' || expected === 'no_stream' || expected === 'stream_exists' || (typeof expected === 'bigint' && expected >= 0n))) {
-      throw new ValidationFailed(`cannot append to ${stream}: expectedRevision must be 'any', 'no_stream', 'stream_exists' or a revision >= 0`, [
-        { path: 'expectedRevision', message: 'invalid' },
-      ]);
+    if (!(
+      expected === 'any' ||
+      expected === 'no_stream' ||
+      expected === 'stream_exists' ||
+      (typeof expected === 'bigint' && expected >= 0n)
+    )) {
+      throw new ValidationFailed(
+        `cannot append to ${stream}: expectedRevision must be 'any', 'no_stream', 'stream_exists' or a revision >= 0`,
+        [{ path: 'expectedRevision', message: 'invalid' }],
+      );
     }
     let result: AppendResult;
     try {
@@ -96,9 +112,16 @@ export class SqliteEventStore implements EventStore {
     return result;
   }
 
-  private appendInTransaction(stream: string, events: PreparedEvent[], expected: ExpectedRevision): AppendResult {
+  private appendInTransaction(
+    stream: string,
+    events: PreparedEvent[],
+    expected: ExpectedRevision,
+  ): AppendResult {
     const first = events[0];
-    const prior = first && (this.statements.byId.get(first.id) as { stream: string; revision: number; position: number } | undefined);
+    const prior =
+      first &&
+      (this.statements.byId.get(first.id) as
+        { stream: string; revision: number; position: number } | undefined);
     if (prior) return this.replayedAppend(stream, events, prior);
     const head = this.statements.head.get(stream) as number | null;
     const current = head === null ? undefined : BigInt(head);
@@ -117,7 +140,16 @@ export class SqliteEventStore implements EventStore {
       revision += 1;
       const m = e.metadata;
       const info = this.statements.insert.run(
-        e.id, stream, revision, e.type, e.dataJson, m.correlationId, m.causationId, m.actor, m.schemaVersion, recordedAt,
+        e.id,
+        stream,
+        revision,
+        e.type,
+        e.dataJson,
+        m.correlationId,
+        m.causationId,
+        m.actor,
+        m.schemaVersion,
+        recordedAt,
       );
       position = Number(info.lastInsertRowid);
     }
@@ -125,11 +157,16 @@ export class SqliteEventStore implements EventStore {
   }
 
   /** The same ids appended before: answer as the first time, write nothing. */
-  private replayedAppend(stream: string, events: PreparedEvent[], prior: { stream: string; revision: number; position: number }): AppendResult {
+  private replayedAppend(
+    stream: string,
+    events: PreparedEvent[],
+    prior: { stream: string; revision: number; position: number },
+  ): AppendResult {
     let last = prior;
     for (let i = 1; i < events.length; i++) {
       const row = this.statements.byId.get(events[i]?.id) as typeof prior | undefined;
-      if (!row || row.stream !== stream || row.revision !== prior.revision + i) throw this.idConflict(stream, events[i]?.id ?? '');
+      if (!row || row.stream !== stream || row.revision !== prior.revision + i)
+        throw this.idConflict(stream, events[i]?.id ?? '');
       last = row;
     }
     if (prior.stream !== stream) throw this.idConflict(stream, events[0]?.id ?? '');
@@ -145,7 +182,10 @@ export class SqliteEventStore implements EventStore {
   }
 
   private translateAppendError(error: unknown, stream: string, events: PreparedEvent[]): unknown {
-    const code = typeof error === 'object' && error !== null && 'code' in error ? (error as { code: unknown }).code : undefined;
+    const code =
+      typeof error === 'object' && error !== null && 'code' in error
+        ? (error as { code: unknown }).code
+        : undefined;
     if (code === 'SQLITE_CONSTRAINT_UNIQUE' && String((error as Error).message).includes('events.id')) {
       const clash = events.find((e) => this.statements.byId.get(e.id) !== undefined);
       return this.idConflict(stream, clash?.id ?? events[0]?.id ?? '');
@@ -160,22 +200,29 @@ export class SqliteEventStore implements EventStore {
     const from = options.from ?? (backwards ? 'end' : 'start');
     const limit = options.limit ?? -1;
     const start = from === 'start' ? 0 : from === 'end' ? Number.MAX_SAFE_INTEGER : Number(from);
-    const rows = this.query(() => (backwards ? this.statements.back : this.statements.fwd).all(stream, start, limit));
+    const rows = this.query(() =>
+      (backwards ? this.statements.back : this.statements.fwd).all(stream, start, limit),
+    );
     return this.decode(rows);
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     this.assertOpen();
-    const from = options.fromPosition === undefined || options.fromPosition === 'start' ? 0 : Number(options.fromPosition);
+    const from =
+      options.fromPosition === undefined || options.fromPosition === 'start'
+        ? 0
+        : Number(options.fromPosition);
     return this.decode(this.query(() => this.statements.all.all(from, options.limit ?? 1000)));
   }
 
   subscribeToAll(options: SubscribeOptions = {}): Subscription {
     this.assertOpen();
-    const from = options.fromPosition === undefined || options.fromPosition === 'start' ? 0n : options.fromPosition;
+    const from =
+      options.fromPosition === undefined || options.fromPosition === 'start' ? 0n : options.fromPosition;
     return pollingSubscription(
       {
-        readAfter: (after, limit) => (this.closed ? [] : this.decode(this.query(() => this.statements.after.all(Number(after), limit)))),
+        readAfter: (after, limit) =>
+          this.closed ? [] : this.decode(this.query(() => this.statements.after.all(Number(after), limit))),
         waitForAppend: (ms, closedSignal) =>
           new Promise<void>((resolve) => {
             const done = (): void => {
@@ -215,6 +262,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   private assertOpen(): void {
-    if (this.closed) throw new LedgerError('LEDGER_CLOSED', `the ledger ${this.location} was closed: open it again`);
+    if (this.closed)
+      throw new LedgerError('LEDGER_CLOSED', `the ledger ${this.location} was closed: open it again`);
   }
 }

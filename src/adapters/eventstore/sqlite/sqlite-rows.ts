@@ -5,7 +5,19 @@ import type { RecordedEvent } from '../eventstore.port';
 export const EVENT_COLUMNS =
   'position, id, stream, revision, type, data, correlation_id, causation_id, actor, schema_version, recorded_at';
 
-export type EventRow = [number, string, string, number, string, string, string, string, string, number, string];
+export type EventRow = [
+  number,
+  string,
+  string,
+  number,
+  string,
+  string,
+  string,
+  string,
+  string,
+  number,
+  string,
+];
 
 export function decodeRow(row: EventRow, file: string): RecordedEvent {
   let data: Record<string, unknown>;

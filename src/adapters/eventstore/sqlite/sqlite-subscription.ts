@@ -10,7 +10,11 @@ export interface PollingSource {
 const PAGE = 500;
 
 /** Catch-up then live: pages through the ledger, then waits for an in-process append or the next poll. */
-export function pollingSubscription(source: PollingSource, from: bigint, pollIntervalMs: number): Subscription {
+export function pollingSubscription(
+  source: PollingSource,
+  from: bigint,
+  pollIntervalMs: number,
+): Subscription {
   let closed = false;
   let signalClose: () => void = () => undefined;
   const closedPromise = new Promise<void>((resolve) => (signalClose = resolve));

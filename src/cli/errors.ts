@@ -1,0 +1,21 @@
+import { CommanderError } from 'commander';
+import { FlashError } from '../domain/errors';
+
+/** Exit codes of every command: 0 ok, 1 failure, 2 usage error. */
+export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
+
+/** One readable line on stderr (the stack only with --verbose), and the exit code for it. */
+export function reportError(error: unknown, verbose: boolean): number {
+  if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  if (error instanceof FlashError) {
+    console.error(`error ${error.code}: ${error.message}`);
+    if (verbose && error.stack) console.error(error.stack);
+    return error.code === 'VALIDATION_FAILED' || error.code === 'LEDGER_CONFIG_INVALID'
+      ? EXIT.usage
+      : EXIT.failure;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  console.error(`error UNEXPECTED: ${message}${verbose ? '' : ' (run again with --verbose for details)'}`);
+  if (verbose && error instanceof Error && error.stack) console.error(error.stack);
+  return EXIT.failure;
+}
