@@ -2,7 +2,9 @@
 import { Command } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { buildCommand } from './commands/build.command';
 import { demoCommand } from './commands/demo.command';
+import { initCommand } from './commands/init.command';
 import { eventsCommand } from './commands/events.command';
 import { reportError } from './errors';
 
@@ -31,6 +33,23 @@ export function buildProgram(): Command {
     .option('--json', 'print the events as JSON lines')
     .option('--keep', 'keep the temporary ledger and print where it is')
     .action(demoCommand);
+
+  program
+    .command('init')
+    .argument('<dir>', 'folder for the new app (created; must be empty)')
+    .description('create a starter app: one queue endpoint and one load-balanced endpoint that calls it')
+    .option('--json', 'print the result as JSON')
+    .action(initCommand);
+
+  program
+    .command('build')
+    .argument('[dir]', "the app's folder", '.')
+    .description(
+      'scan the app, bundle it, install declared dependencies, write .flash/build/flash_manifest.json and .flash/artifact.tar.gz',
+    )
+    .option('--json', 'print the result as JSON')
+    .option('--force', 'rebuild even when nothing changed')
+    .action(buildCommand);
 
   program
     .command('events')

@@ -1,0 +1,201 @@
+import { z } from 'zod';
+import {
+  closest,
+  CPU_DATACENTER,
+  CPU_FLAVOUR_IDS,
+  cpuContainerDiskGb,
+  DATACENTERS,
+  GPU_DEFAULT_DISK_GB,
+  GPU_POOLS,
+  resolveGpuIds,
+  type CpuFlavour,
+  type GpuSpec,
+} from './compute';
+import { parseDependencySpec, type DependencySpec } from './dependency-spec';
+
+/** What every endpoint declares. Values must be literals, so `flash build` can read them without running the app. */
+export interface EndpointConfig {
+  /** Unique in the app: letters, digits, `_` and `-`, at most 63 characters. */
+  name: string;
+  /** GPU pool ids (`ADA_24`), GPU type names (`NVIDIA GeForce RTX 4090`) or `ANY`. Default `ANY` unless `cpu` is set. */
+  gpu?: GpuSpec | readonly GpuSpec[];
+  /** GPUs per worker. Default 1. */
+  gpuCount?: number;
+  /** CPU flavour ids such as `cpu3c-1-2`; makes this a CPU endpoint. */
+  cpu?: CpuFlavour | readonly CpuFlavour[];
+  /** `[min, max]` workers. Default `[0, 1]`. */
+  workers?: readonly [number, number];
+  /** Seconds an idle worker stays up. Default 60. */
+  idleTimeout?: number;
+  /** Environment variables for the workers. RUNPOD_* and FLASH_* are reserved. */
+  env?: Readonly<Record<string, string>>;
+  /** npm specs installed into the artifact: `name`, `name@range`, `name@file:path`. */
+  dependencies?: readonly string[];
+  /** OS packages the worker image should have (reported, not installed, on the local cloud). */
+  systemDependencies?: readonly string[];
+  /** A network volume mounted at /runpod-volume; `size` in GB (default 100). */
+  networkVolume?: { readonly name: string; readonly size?: number };
+  /** A data center id such as `EU-RO-1`. */
+  datacenter?: string;
+}
+
+/** The deployment-relevant part of a config, checked and normalised. */
+export interface NormalizedConfig {
+  name: string;
+  compute: { kind: 'gpu'; gpuIds: string; gpuCount: number } | { kind: 'cpu'; instanceIds: string[] };
+  containerDiskInGb: number;
+  workersMin: number;
+  workersMax: number;
+  idleTimeout: number;
+  env: Record<string, string>;
+  dependencies: DependencySpec[];
+  systemDependencies: string[];
+  networkVolume?: { name: string; size: number };
+  datacenter?: string;
+  maxConcurrency?: number;
+}
+
+const oneOrMany = (item: z.ZodString) =>
+  z.union([item, z.array(item).min(1)]).transform((v) => (Array.isArray(v) ? v : [v]));
+
+const RESERVED_ENV = /^(RUNPOD_|FLASH_)/;
+
+export const endpointConfigSchema = z
+  .object({
+    name: z
+      .string()
+      .regex(
+        /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/,
+        'use letters, digits, _ and -, starting with a letter or digit, at most 63 characters',
+      ),
+    gpu: oneOrMany(z.string().min(1)).optional(),
+    gpuCount: z.number().int().min(1).max(8).optional(),
+    cpu: oneOrMany(z.string().min(1)).optional(),
+    workers: z
+      .tuple([z.number().int().min(0), z.number().int().min(1).max(1000)])
+      .refine(([min, max]) => min <= max, 'workers is [min, max] with min <= max')
+      .optional(),
+    idleTimeout: z.number().int().min(1).max(86_400).optional(),
+    env: z
+      .record(
+        z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an env name is letters, digits and _'),
+        z.string(),
+      )
+      .refine((env) => !Object.keys(env).some((k) => RESERVED_ENV.test(k)), {
+        message:
+          'RUNPOD_* and FLASH_* variables are set by the platform (RUNPOD_API_KEY only for endpoints that call others): remove them from env',
+      })
+      .optional(),
+    dependencies: z.array(z.string().min(1)).optional(),
+    systemDependencies: z
+      .array(z.string().regex(/^[a-z0-9][a-z0-9+.-]*$/, 'a Debian package name'))
+      .optional(),
+    networkVolume: z
+      .object({
+        name: z
+          .string()
+          .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'a volume name is letters, digits, _ . -'),
+        size: z.number().int().min(1).max(4000).optional(),
+      })
+      .strict()
+      .optional(),
+    datacenter: z.string().optional(),
+    maxConcurrency: z.number().int().min(1).max(1000).optional(),
+    // Runtime-only parts: checked by the SDK, ignored by the build.
+    input: z.unknown().optional(),
+    init: z.unknown().optional(),
+  })
+  .strict();
+
+export interface ConfigIssue {
+  /** The config key, e.g. `gpu` or `workers`. */
+  path: string;
+  message: string;
+}
+
+export type NormalizeResult = { ok: true; config: NormalizedConfig } | { ok: false; issues: ConfigIssue[] };
+
+/** Checks a config (from the SDK at run time, or read statically by the build) and normalises it. */
+export function normalizeConfig(raw: unknown, kind: 'queue' | 'load_balanced'): NormalizeResult {
+  const parsed = endpointConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      issues: parsed.error.issues.map((i) => ({ path: i.path.join('.') || 'config', message: i.message })),
+    };
+  }
+  const c = parsed.data;
+  const issues: ConfigIssue[] = [];
+  if (c.gpu && c.cpu) issues.push({ path: 'cpu', message: 'set gpu or cpu, not both' });
+  if (kind === 'load_balanced' && c.maxConcurrency !== undefined) {
+    issues.push({ path: 'maxConcurrency', message: 'maxConcurrency applies to queue endpoints only' });
+  }
+  let compute: NormalizedConfig['compute'] = { kind: 'gpu', gpuIds: '', gpuCount: c.gpuCount ?? 1 };
+  let disk = GPU_DEFAULT_DISK_GB;
+  if (c.cpu) {
+    const unknown = c.cpu.filter((id) => !CPU_FLAVOUR_IDS.includes(id));
+    for (const id of unknown) {
+      const hint = closest(id, CPU_FLAVOUR_IDS);
+      issues.push({
+        path: 'cpu',
+        message: `unknown CPU flavour "${id}"${hint ? ` (did you mean ${hint}?)` : ''}; valid: ${CPU_FLAVOUR_IDS.join(', ')}`,
+      });
+    }
+    const ids = [...new Set(c.cpu)].sort();
+    compute = { kind: 'cpu', instanceIds: ids };
+    if (unknown.length === 0) disk = cpuContainerDiskGb(ids);
+    if (c.gpuCount !== undefined)
+      issues.push({ path: 'gpuCount', message: 'gpuCount needs a GPU endpoint: remove it or use gpu' });
+  } else {
+    const resolved = resolveGpuIds(c.gpu ?? ['ANY']);
+    if (!resolved.ok) {
+      const known = [...Object.keys(GPU_POOLS), ...Object.values(GPU_POOLS).flat(), 'ANY'];
+      for (const id of resolved.unknown) {
+        const hint = closest(id, known);
+        issues.push({
+          path: 'gpu',
+          message: `unknown GPU "${id}"${hint ? ` (did you mean ${hint}?)` : ''}; use a pool id (${Object.keys(GPU_POOLS).join(', ')}), a GPU type name, or ANY`,
+        });
+      }
+    } else compute = { kind: 'gpu', gpuIds: resolved.gpuIds, gpuCount: c.gpuCount ?? 1 };
+  }
+  if (c.datacenter !== undefined) {
+    if (!(DATACENTERS as readonly string[]).includes(c.datacenter)) {
+      issues.push({
+        path: 'datacenter',
+        message: `unknown data center "${c.datacenter}"; valid: ${DATACENTERS.join(', ')}`,
+      });
+    } else if (compute.kind === 'cpu' && c.datacenter !== CPU_DATACENTER) {
+      issues.push({ path: 'datacenter', message: `CPU endpoints run only in ${CPU_DATACENTER}` });
+    }
+  }
+  const dependencies: DependencySpec[] = [];
+  for (const raw of c.dependencies ?? []) {
+    const dep = parseDependencySpec(raw);
+    if ('error' in dep) issues.push({ path: 'dependencies', message: dep.error });
+    else if (dependencies.some((d) => d.name === dep.name))
+      issues.push({ path: 'dependencies', message: `${dep.name} is declared twice` });
+    else dependencies.push(dep);
+  }
+  if (issues.length > 0) return { ok: false, issues };
+  const [workersMin, workersMax] = c.workers ?? [0, 1];
+  return {
+    ok: true,
+    config: {
+      name: c.name,
+      compute,
+      containerDiskInGb: disk,
+      workersMin,
+      workersMax,
+      idleTimeout: c.idleTimeout ?? 60,
+      env: { ...(c.env ?? {}) },
+      dependencies,
+      systemDependencies: [...(c.systemDependencies ?? [])],
+      ...(c.networkVolume
+        ? { networkVolume: { name: c.networkVolume.name, size: c.networkVolume.size ?? 100 } }
+        : {}),
+      ...(c.datacenter ? { datacenter: c.datacenter } : {}),
+      ...(c.maxConcurrency ? { maxConcurrency: c.maxConcurrency } : {}),
+    },
+  };
+}
