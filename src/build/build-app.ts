@@ -9,7 +9,6 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type * as TS from 'typescript';
 import { manifestSchema, type Manifest } from '../../worker/contract/manifest';
 import { normalizeConfig } from '../sdk/config';
 import { listAppFiles } from './app-files';
@@ -19,6 +18,7 @@ import { buildInputsKey, projectName, sourceFingerprint } from './build-inputs';
 import { bundleApp } from './bundle';
 import { collectDependencies, installDependencies } from './dependencies';
 import { writeManifest } from './manifest-writer';
+import { loadTypeScript } from './scanner/load-typescript';
 import { scanApp } from './scanner/scan-app';
 import { typeCheckApp } from './typecheck';
 
@@ -101,7 +101,7 @@ export async function buildApp(options: BuildOptions): Promise<BuildResult> {
   }
 
   step(`scanning ${files.length} file(s)`);
-  const ts = (await import('typescript')) as typeof TS;
+  const ts = loadTypeScript();
   const { result: scan, problems } = await timed('scan', () => scanApp(ts, root, files));
   if (problems.length > 0) throw new BuildFailed('BUILD_INVALID', problems);
 

@@ -121,6 +121,7 @@ export async function installDependencies(
   for (const dep of deps) {
     const pkg = join(dir, 'node_modules', dep.name, 'package.json');
     if (!existsSync(pkg)) {
+      rmSync(dir, { recursive: true, force: true }); // never reuse an install that lacks a declared dependency
       throw new BuildFailed('DEPENDENCY_MISSING', [
         {
           file: '',

@@ -243,5 +243,6 @@ export function scanApp(
       message: `no endpoints found in ${files.length} file(s) under ${root}: declare one with \`export const fn = Endpoint.queue({ name: 'worker', cpu: 'cpu3c-1-2' }, handler)\``,
     });
   }
+  problems.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
   return { result: { endpoints: endpoints.sort((a, b) => a.name.localeCompare(b.name)) }, problems };
 }

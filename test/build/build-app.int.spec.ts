@@ -1,0 +1,236 @@
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { listArtifact } from '../../src/build/artifact';
+import { buildApp } from '../../src/build/build-app';
+import { BuildFailed } from '../../src/build/build-errors';
+import { manifestSchema } from '../../worker/contract/manifest';
+import { copyFixtureApp, writeApp } from '../support/app-fixture';
+
+const fixedClock = () => new Date('2026-11-28T10:00:00.000Z');
+
+async function failure(promise: Promise<unknown>): Promise<BuildFailed> {
+  const error: unknown = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (error instanceof BuildFailed) return error;
+  throw new Error(`expected BuildFailed, got ${String(error)}`);
+}
+
+function flags(manifest: {
+  resources: Record<string, { is_load_balanced: boolean; makes_remote_calls: boolean }>;
+}) {
+  return Object.fromEntries(
+    Object.entries(manifest.resources).map(([n, r]) => [
+      n,
+      { lb: r.is_load_balanced, remote: r.makes_remote_calls },
+    ]),
+  );
+}
+
+describe('flash build on apps shaped like the examples', () => {
+  it('03_mixed_workers: 3 QB + 1 LB; only the LB makes remote calls', async () => {
+    const result = await buildApp({ root: copyFixtureApp('03_mixed_workers'), now: fixedClock });
+    expect(flags(result.manifest)).toEqual({
+      '01_03_classify_pipeline': { lb: true, remote: true },
+      '01_03_mixed_inference': { lb: false, remote: false },
+      '01_03_mixed_workers_cpu': { lb: false, remote: false },
+      '01_03_mixed_workers_cpu_postprocess': { lb: false, remote: false },
+    });
+    const manifest = result.manifest;
+    expect(manifest).toMatchObject({
+      version: '1.0',
+      generated_at: '2026-11-28T10:00:00.000Z',
+      project_name: '03_mixed_workers',
+      bundle: 'app/bundle.js',
+    });
+    expect(manifest.resources['01_03_classify_pipeline']).toMatchObject({
+      resource_type: 'CpuLoadBalancerSlsResource',
+      instanceIds: ['cpu3c-1-2'],
+      workersMin: 1,
+      workersMax: 3,
+      calls_resources: [
+        '01_03_mixed_inference',
+        '01_03_mixed_workers_cpu',
+        '01_03_mixed_workers_cpu_postprocess',
+      ],
+      functions: [
+        {
+          name: 'post_classify',
+          http_method: 'POST',
+          http_path: '/classify',
+          is_async: true,
+          is_class: false,
+        },
+      ],
+    });
+    expect(manifest.resources['01_03_mixed_inference']).toMatchObject({
+      resource_type: 'ServerlessEndpoint',
+      gpuIds: 'ADA_24',
+      workersMax: 3,
+      idleTimeout: 300,
+      scalerType: 'QUEUE_DELAY',
+    });
+    expect(manifest.resources['01_03_mixed_workers_cpu']).toMatchObject({
+      resource_type: 'CpuServerlessEndpoint',
+      instanceIds: ['cpu3g-2-8'],
+      idleTimeout: 180,
+      template: { containerDiskInGb: 20 },
+    });
+    expect(manifest.function_registry).toMatchObject({
+      preprocessText: '01_03_mixed_workers_cpu',
+      postprocessResults: '01_03_mixed_workers_cpu_postprocess',
+      gpuInference: '01_03_mixed_inference',
+    });
+    expect(manifest.routes).toEqual({ '01_03_classify_pipeline': { 'POST /classify': 'post_classify' } });
+    expect(manifest.source_fingerprint).toMatch(/^[0-9a-f]{64}$/);
+    // the file on disk is the manifest returned, and passes the contract schema
+    expect(manifestSchema.parse(JSON.parse(readFileSync(result.manifestPath, 'utf8')))).toEqual(manifest);
+    expect(result.manifestPath).toBe(join(result.root, '.flash', 'build', 'flash_manifest.json'));
+    expect(await listArtifact(result.artifactPath)).toEqual(
+      expect.arrayContaining(['flash_manifest.json', 'app/bundle.js', 'app/bundle.js.map']),
+    );
+  });
+
+  it('05_load_balancer: two LB endpoints, every method, no remote calls', async () => {
+    const { manifest } = await buildApp({ root: copyFixtureApp('05_load_balancer'), now: fixedClock });
+    expect(flags(manifest)).toEqual({
+      '03_05_load_balancer_cpu': { lb: true, remote: false },
+      '03_05_load_balancer_gpu': { lb: true, remote: false },
+    });
+    expect(Object.keys(manifest.routes?.['03_05_load_balancer_cpu'] ?? {})).toEqual([
+      'GET /health',
+      'POST /validate',
+      'POST /transform',
+      'PUT /items/{item_id}',
+      'PATCH /items/{item_id}',
+      'DELETE /items/{item_id}',
+    ]);
+    expect(manifest.resources['03_05_load_balancer_gpu']).toMatchObject({
+      resource_type: 'LoadBalancerSlsResource',
+      gpuIds: 'ADA_24',
+      scalerType: 'REQUEST_COUNT',
+    });
+  });
+
+  it('04_dependencies: declared dependencies are installed into the artifact, with their resolved versions', async () => {
+    const result = await buildApp({ root: copyFixtureApp('04_dependencies'), now: fixedClock });
+    expect(flags(result.manifest)).toEqual({
+      '01_04_deps_data': { lb: false, remote: false },
+      '01_04_deps_minimal': { lb: false, remote: false },
+      '01_04_deps_system': { lb: false, remote: false },
+    });
+    expect(result.manifest.resources['01_04_deps_data']).toMatchObject({
+      dependencies: ['tiny-stats@file:./vendor/tiny-stats', 'tiny-fmt@file:./vendor/tiny-fmt'],
+      resolved_dependencies: { 'tiny-stats': '1.2.3', 'tiny-fmt': '0.4.0' },
+    });
+    expect(result.manifest.resources['01_04_deps_system']).toMatchObject({ systemDependencies: ['ffmpeg'] });
+    expect(result.manifest.resources['01_04_deps_minimal']?.dependencies).toBeUndefined();
+    const entries = await listArtifact(result.artifactPath);
+    expect(entries).toEqual(
+      expect.arrayContaining([
+        'node_modules/tiny-stats/index.js',
+        'node_modules/tiny-fmt/package.json',
+        'app/bundle.js',
+      ]),
+    );
+    expect(entries.some((e) => e.startsWith('vendor/'))).toBe(false);
+    // the dependencies stay outside the bundle: the worker loads them from node_modules
+    const bundle = readFileSync(join(result.root, '.flash', 'build', 'app', 'bundle.js'), 'utf8');
+    expect(bundle).toContain('require("tiny-stats")');
+    expect(bundle).not.toContain('exports.mean =');
+  });
+});
+
+describe('flash build, again', () => {
+  it('reuses the last build when nothing changed, and keeps config hashes when only code changes', async () => {
+    const root = copyFixtureApp('03_mixed_workers');
+    const first = await buildApp({ root, now: fixedClock });
+    const again = await buildApp({ root, now: fixedClock });
+    expect(again.upToDate).toBe(true);
+    expect(again.manifest).toEqual(first.manifest);
+
+    const file = join(root, 'gpu_worker.ts');
+    writeFileSync(file, readFileSync(file, 'utf8').replace("'positive'", "'very positive'"));
+    const codeChanged = await buildApp({ root, now: fixedClock });
+    expect(codeChanged.upToDate).toBe(false);
+    expect(codeChanged.manifest.source_fingerprint).not.toBe(first.manifest.source_fingerprint);
+    const hashes = (m: typeof first.manifest) =>
+      Object.fromEntries(Object.entries(m.resources).map(([n, r]) => [n, r.config_hash]));
+    expect(hashes(codeChanged.manifest)).toEqual(hashes(first.manifest));
+
+    writeFileSync(file, readFileSync(file, 'utf8').replace('workers: [0, 3]', 'workers: [1, 3]'));
+    const configChanged = await buildApp({ root, now: fixedClock });
+    const changed = Object.keys(hashes(first.manifest)).filter(
+      (n) => hashes(first.manifest)[n] !== hashes(configChanged.manifest)[n],
+    );
+    expect(changed).toEqual(['01_03_mixed_inference']);
+  });
+});
+
+describe('flash build refuses bad input and leaves .flash/ as it was', () => {
+  it('type errors, naming file and line', async () => {
+    const root = copyFixtureApp('05_load_balancer');
+    await buildApp({ root, now: fixedClock });
+    const before = readFileSync(join(root, '.flash', 'artifact.tar.gz'));
+    writeFileSync(join(root, 'broken.ts'), "export const n: number = 'not a number';\n");
+    const error = await failure(buildApp({ root, now: fixedClock }));
+    expect(error.code).toBe('TYPE_ERRORS');
+    expect(error.problems).toEqual([
+      expect.objectContaining({
+        file: 'broken.ts',
+        line: 1,
+        message: expect.stringContaining("Type 'string' is not assignable to type 'number'"),
+      }),
+    ]);
+    expect(readFileSync(join(root, '.flash', 'artifact.tar.gz'))).toEqual(before);
+    expect(readdirSync(join(root, '.flash')).sort()).toEqual(['artifact.tar.gz', 'build']);
+  });
+
+  it('a dependency npm cannot install, naming it and the endpoint that declares it', async () => {
+    const root = writeApp({
+      'w.ts': `import { Endpoint } from 'flash-ledger';\nexport const w = Endpoint.queue({ name: 'needs_dep', dependencies: ['broken-pkg@file:./vendor/broken.tgz'] }, async () => 1);\n`,
+      'vendor/broken.tgz': 'this is not a gzipped tarball',
+      '.flashignore': 'vendor/\n',
+    });
+    const error = await failure(buildApp({ root, now: fixedClock }));
+    expect(error.code).toBe('DEPENDENCY_INSTALL_FAILED');
+    expect(error.message).toContain(
+      'npm could not install broken-pkg@file:./vendor/broken.tgz (declared by needs_dep)',
+    );
+    expect(existsSync(join(root, '.flash', 'artifact.tar.gz'))).toBe(false);
+    expect(existsSync(join(root, '.flash', 'build'))).toBe(false);
+  });
+
+  it('a declared dependency npm did not install is never dropped silently', async () => {
+    const root = writeApp({
+      'w.ts': `import { Endpoint } from 'flash-ledger';\nexport const w = Endpoint.queue({ name: 'needs_dep', dependencies: ['ghost-pkg@file:./no-such-folder'] }, async () => 1);\n`,
+    });
+    const error = await failure(buildApp({ root, now: fixedClock }));
+    expect(error.code).toBe('DEPENDENCY_MISSING');
+    expect(error.message).toContain(
+      'ghost-pkg@file:./no-such-folder (declared by needs_dep) was not installed',
+    );
+    expect(existsSync(join(root, '.flash', 'artifact.tar.gz'))).toBe(false);
+    expect(existsSync(join(root, '.flash', 'build'))).toBe(false);
+  });
+
+  it('one dependency declared with two ranges by two endpoints', async () => {
+    const root = writeApp({
+      'w.ts': `import { Endpoint } from 'flash-ledger';
+export const a = Endpoint.queue({ name: 'a', dependencies: ['dayjs@<2.0.0'] }, async () => 1);
+export const b = Endpoint.queue({ name: 'b', dependencies: ['dayjs@1.11.0'] }, async () => 1);
+`,
+    });
+    const error = await failure(buildApp({ root, now: fixedClock }));
+    expect(error.code).toBe('DEPENDENCY_CONFLICT');
+    expect(error.message).toContain('dayjs is declared as dayjs@<2.0.0 by a and as dayjs@1.11.0 by b');
+  });
+
+  it('a folder that does not exist, or holds no sources', async () => {
+    expect((await failure(buildApp({ root: '/no/such/app' }))).code).toBe('APP_NOT_FOUND');
+    expect((await failure(buildApp({ root: writeApp({ 'README.md': '# nothing' }) }))).code).toBe(
+      'NO_SOURCES',
+    );
+  });
+});
