@@ -62,6 +62,9 @@ export function queueClassEndpoint<C extends new () => object>(
       const fn = target[method] as (input: unknown) => unknown;
       return fn.call(target, parseInput(config.input, input, config.name));
     },
+    warm: async () => {
+      await instance();
+    },
   };
   return remoteFunction(definition);
 }

@@ -83,5 +83,8 @@ export function queueEndpoint<I, O, S>(
     config,
     methods: [],
     invoke: async (input) => handler(parseInput(config.input, input, config.name), await init()),
+    warm: async () => {
+      await init();
+    },
   });
 }

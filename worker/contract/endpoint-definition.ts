@@ -35,6 +35,8 @@ export interface QueueEndpointDefinition {
   methods: readonly string[];
   /** Validates the input, runs the once-per-process init, then the handler. */
   invoke(input: unknown): Promise<unknown>;
+  /** Runs the once-per-process init now (the init hook, or the class constructor), before any job. */
+  warm(): Promise<void>;
 }
 
 export interface RouteDefinition {

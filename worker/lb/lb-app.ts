@@ -1,0 +1,110 @@
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import type {
+  LoadBalancedEndpointDefinition,
+  RawResponse,
+  RouteRequest,
+} from '../contract/endpoint-definition';
+import { endpointErrorOf } from '../contract/errors';
+import type { WorkerLogger } from '../logger';
+import { methodsForPath, toFastifyPath } from './route-table';
+
+/** A route's `{ status?, headers?, body }` answer for non-JSON content: body bytes or text, nothing else. */
+function rawResponseOf(value: unknown): RawResponse | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || !('body' in value))
+    return undefined;
+  const keys = Object.keys(value);
+  if (!keys.every((k) => k === 'status' || k === 'headers' || k === 'body')) return undefined;
+  const { body, headers } = value as RawResponse;
+  if (body instanceof Uint8Array) return value as RawResponse;
+  return typeof body === 'string' && headers !== undefined ? (value as RawResponse) : undefined;
+}
+
+function sendError(reply: FastifyReply, status: number, code: string, message: string): FastifyReply {
+  return reply.code(status).type('application/json').send({ status: 'error', error: message, code });
+}
+
+/**
+ * The LB endpoint's HTTP app: the user's routes, JSON in and out. A thrown HttpError / ValidationError
+ * answers its status (400 for validation); any other throw answers 500; the worker keeps serving.
+ */
+export function createLbApp(
+  definition: LoadBalancedEndpointDefinition,
+  logger: WorkerLogger,
+  options: { bodyLimit?: number; ping?: boolean } = {},
+): FastifyInstance {
+  const app = Fastify({ logger: false, bodyLimit: options.bodyLimit ?? 30 * 1024 * 1024 });
+  if (options.ping) app.get('/ping', async () => ({ status: 'healthy' }));
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  for (const route of definition.routes) {
+    app.route({
+      method: route.method,
+      url: toFastifyPath(route.path),
+      handler: async (req, reply) => {
+        const request: RouteRequest = {
+          body: req.body,
+          params: req.params as Record<string, string>,
+          query: req.query as Record<string, string | string[]>,
+          headers: req.headers,
+        };
+        let result: unknown;
+        try {
+          result = await route.handler(request);
+        } catch (error) {
+          const known = endpointErrorOf(error);
+          if (known) return sendError(reply, known.status, known.code, known.message);
+          logger.error('route failed', {
+            route: `${route.method} ${route.path}`,
+            error: (error as Error)?.stack ?? String(error),
+          });
+          return sendError(reply, 500, 'HANDLER_FAILED', (error as Error)?.message ?? String(error));
+        }
+        const raw = rawResponseOf(result);
+        if (raw) {
+          reply.code(raw.status ?? 200).headers(raw.headers ?? {});
+          return reply.send(typeof raw.body === 'string' ? raw.body : Buffer.from(raw.body));
+        }
+        return reply
+          .code(200)
+          .type('application/json')
+          .send(JSON.stringify(result ?? null));
+      },
+    });
+  }
+  app.setNotFoundHandler((req, reply) => {
+    const allowed = methodsForPath(definition.routes, req.url);
+    if (allowed.length > 0) {
+      return sendError(
+        reply.header('allow', allowed.join(', ')),
+        405,
+        'METHOD_NOT_ALLOWED',
+        `${req.method} is not served on ${req.url.split('?')[0]}: use ${allowed.join(' or ')}`,
+      );
+    }
+    return sendError(
+      reply,
+      404,
+      'ROUTE_NOT_FOUND',
+      `no route ${req.method} ${req.url.split('?')[0]} on ${definition.name}`,
+    );
+  });
+  app.setErrorHandler((error: { statusCode?: number; message?: string; code?: string }, _req, reply) => {
+    const status =
+      error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    return sendError(
+      reply,
+      status,
+      status === 413 ? 'PAYLOAD_TOO_LARGE' : status < 500 ? 'BAD_REQUEST' : 'INTERNAL',
+      error.message ?? 'error',
+    );
+  });
+  return app;
+}
+
+/** The health app: `/ping` answers 204 while the endpoint loads, 200 once it serves. */
+export function createHealthApp(isReady: () => boolean): FastifyInstance {
+  const app = Fastify({ logger: false });
+  app.get('/ping', async (_req, reply) =>
+    isReady() ? reply.code(200).send({ status: 'healthy' }) : reply.code(204).send(),
+  );
+  return app;
+}

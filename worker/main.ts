@@ -1,0 +1,151 @@
+import type { FastifyInstance } from 'fastify';
+import { Agent, type Dispatcher } from 'undici';
+import { loadEndpoint, loadManifest, WorkerStartError } from './app-loader';
+import { createLogger, type WorkerLogger } from './logger';
+import { createHealthApp, createLbApp } from './lb/lb-app';
+import { decideMode, type WorkerMode } from './mode';
+import { startJobLoop } from './qb/job-loop';
+import { createRuntime, installRuntime } from './runtime/flash-runtime';
+import { ServiceRegistry } from './runtime/service-registry';
+import { readResourcesEndpoints } from './runtime/state-manager-reader';
+
+export interface RunningWorker {
+  mode: WorkerMode;
+  resource: string;
+  /** The LB app's port once listening. */
+  port?: number;
+  stop(): Promise<void>;
+}
+
+export interface WorkerOptions {
+  env?: NodeJS.ProcessEnv;
+  dispatcher?: Dispatcher;
+  logger?: WorkerLogger;
+}
+
+function required(env: NodeJS.ProcessEnv, name: string): string {
+  const value = env[name];
+  if (!value)
+    throw new WorkerStartError('ENV_MISSING', `${name} is not set: the platform sets it for every worker`);
+  return value;
+}
+
+/** Starts the endpoint runtime in the unpacked artifact at `FLASH_APP_DIR` (default: the current folder). */
+export async function startWorker(options: WorkerOptions = {}): Promise<RunningWorker> {
+  const env = options.env ?? process.env;
+  const appDir = env.FLASH_APP_DIR ?? process.cwd();
+  const resourceName = env.FLASH_RESOURCE_NAME ?? '';
+  const logger =
+    options.logger ??
+    createLogger({ resource: resourceName, worker: env.RUNPOD_POD_ID }, [
+      env.RUNPOD_API_KEY,
+      env.RUNPOD_AI_API_KEY,
+    ]);
+  const dispatcher = options.dispatcher ?? new Agent({ keepAliveTimeout: 30_000, connections: 64 });
+  const manifest = loadManifest(appDir);
+  const decision = decideMode(env, manifest);
+  if (!decision.ok) throw new WorkerStartError('MODE_INVALID', decision.message);
+  if (decision.deprecation) logger.warn(decision.deprecation);
+  required(env, 'FLASH_RESOURCE_NAME');
+
+  const samePort = !env.PORT_HEALTH || env.PORT_HEALTH === env.PORT;
+  let ready = false;
+  let health: FastifyInstance | undefined;
+  if (decision.mode === 'lb' && !samePort) {
+    health = createHealthApp(() => ready);
+    await health.listen({ port: Number(env.PORT_HEALTH), host: env.FLASH_WORKER_HOST ?? '0.0.0.0' });
+  }
+
+  const apiKey = env.RUNPOD_API_KEY || undefined;
+  const environment = env.FLASH_ENVIRONMENT_ID;
+  const registry =
+    apiKey && environment && env.RUNPOD_API_BASE_URL
+      ? new ServiceRegistry({
+          self: resourceName,
+          environment,
+          negativeTtlMs: Number(env.FLASH_REGISTRY_NEGATIVE_TTL_MS ?? 2000),
+          read: () =>
+            readResourcesEndpoints({
+              graphqlUrl: `${env.RUNPOD_API_BASE_URL}/graphql`,
+              apiKey,
+              environmentId: environment,
+              dispatcher,
+            }),
+        })
+      : undefined;
+  const { resource, definition } = loadEndpoint(appDir, manifest, resourceName);
+  installRuntime(
+    createRuntime({
+      self: resourceName,
+      manifest,
+      own: definition.kind === 'queue' ? definition : undefined,
+      apiKey,
+      registry,
+      dispatcher,
+      callTimeoutMs: Number(env.FLASH_CALL_TIMEOUT_MS ?? 300_000),
+    }),
+  );
+
+  if (decision.mode === 'qb') {
+    if (definition.kind !== 'queue')
+      throw new WorkerStartError(
+        'MODE_MISMATCH',
+        `${resourceName} is a load-balanced endpoint but the worker runs in qb mode: fix FLASH_ENDPOINT_TYPE`,
+      );
+    await definition.warm();
+    const loop = startJobLoop({
+      definition,
+      dispatcher,
+      logger,
+      concurrency: resource.max_concurrency ?? 1,
+      api: {
+        takeUrl: required(env, 'RUNPOD_WEBHOOK_GET_JOB'),
+        doneUrl: required(env, 'RUNPOD_WEBHOOK_POST_OUTPUT'),
+        pingUrl: env.RUNPOD_WEBHOOK_PING,
+        pingIntervalMs: Number(env.RUNPOD_PING_INTERVAL ?? 10_000),
+        workerKey: env.RUNPOD_AI_API_KEY ?? '',
+        workerId: env.RUNPOD_POD_ID ?? 'local-worker',
+      },
+    });
+    logger.info('worker ready', { mode: 'qb' });
+    return { mode: 'qb', resource: resourceName, stop: () => loop.stop() };
+  }
+  if (definition.kind !== 'load_balanced')
+    throw new WorkerStartError(
+      'MODE_MISMATCH',
+      `${resourceName} is a queue endpoint but the worker runs in lb mode: fix FLASH_ENDPOINT_TYPE`,
+    );
+  const app = createLbApp(definition, logger, { ping: samePort });
+  await app.listen({ port: Number(env.PORT ?? 80), host: env.FLASH_WORKER_HOST ?? '0.0.0.0' });
+  ready = true;
+  const address = app.server.address();
+  logger.info('worker ready', {
+    mode: 'lb',
+    port: typeof address === 'object' && address ? address.port : undefined,
+  });
+  return {
+    mode: 'lb',
+    resource: resourceName,
+    port: typeof address === 'object' && address ? address.port : undefined,
+    stop: async () => {
+      await app.close();
+      await health?.close();
+    },
+  };
+}
+
+if (require.main === module) {
+  startWorker()
+    .then((worker) => {
+      const stop = (): void => void worker.stop().then(() => process.exit(0));
+      process.once('SIGTERM', stop);
+      process.once('SIGINT', stop);
+    })
+    .catch((error: unknown) => {
+      const code = error instanceof WorkerStartError ? error.code : 'WORKER_FAILED';
+      process.stderr.write(
+        `${JSON.stringify({ level: 'error', code, message: (error as Error).message, stack: (error as Error).stack })}\n`,
+      );
+      process.exit(1);
+    });
+}

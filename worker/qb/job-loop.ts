@@ -1,0 +1,139 @@
+import type { Dispatcher } from 'undici';
+import { request } from 'undici';
+import type { QueueEndpointDefinition } from '../contract/endpoint-definition';
+import { takenJobSchema } from '../contract/job';
+import type { WorkerLogger } from '../logger';
+import { runJob } from './run-job';
+
+/** The job API a QB worker talks to, from the platform's env (runpod-contract.md §3.1). */
+export interface JobApi {
+  /** `RUNPOD_WEBHOOK_GET_JOB`, `$ID` = the worker id; already holds `?`. */
+  takeUrl: string;
+  /** `RUNPOD_WEBHOOK_POST_OUTPUT`, `$RUNPOD_POD_ID` and `$ID`. */
+  doneUrl: string;
+  /** `RUNPOD_WEBHOOK_PING`, `$RUNPOD_POD_ID`. */
+  pingUrl?: string;
+  pingIntervalMs: number;
+  /** `RUNPOD_AI_API_KEY`, sent raw in Authorization. */
+  workerKey: string;
+  workerId: string;
+}
+
+export interface JobLoopOptions {
+  api: JobApi;
+  definition: QueueEndpointDefinition;
+  /** Jobs run at once. Default 1. */
+  concurrency: number;
+  dispatcher: Dispatcher;
+  logger: WorkerLogger;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms).unref());
+
+/** Takes jobs, runs them, posts results; stops taking on `stop()` and resolves when in-flight jobs finish. */
+export function startJobLoop(options: JobLoopOptions): {
+  stop(graceMs?: number): Promise<void>;
+  inFlight(): string[];
+} {
+  const { api, definition, dispatcher, logger } = options;
+  const running = new Set<string>();
+  let stopping = false;
+  const headers = { authorization: api.workerKey, 'content-type': 'application/json' };
+  const fill = (template: string, jobId = ''): string =>
+    template
+      .split('$RUNPOD_POD_ID')
+      .join(api.workerId)
+      .split('$ID')
+      .join(jobId || api.workerId);
+
+  const post = async (jobId: string, body: unknown): Promise<void> => {
+    const url = `${fill(api.doneUrl, jobId)}&isStream=false`;
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      try {
+        const res = await request(url, {
+          method: 'POST',
+          headers: { ...headers, 'x-request-id': jobId },
+          body: JSON.stringify(body),
+          dispatcher,
+        });
+        await res.body.dump();
+        if (res.statusCode < 400) return;
+        logger.warn('job-done refused', { jobId, status: res.statusCode, attempt });
+      } catch (error) {
+        logger.warn('job-done failed', { jobId, attempt, error: (error as Error).message });
+      }
+      await sleep(attempt * 200);
+    }
+  };
+
+  const slot = async (): Promise<void> => {
+    while (!stopping) {
+      let job;
+      try {
+        const url = `${fill(api.takeUrl)}&job_in_progress=${running.size > 0 ? 1 : 0}`;
+        const res = await request(url, {
+          method: 'GET',
+          headers,
+          dispatcher,
+          headersTimeout: 95_000,
+          bodyTimeout: 95_000,
+        });
+        if (res.statusCode === 204 || res.statusCode === 400) {
+          await res.body.dump();
+          continue;
+        }
+        if (res.statusCode === 429) {
+          await res.body.dump();
+          await sleep(5000);
+          continue;
+        }
+        const text = await res.body.text();
+        if (res.statusCode !== 200 || text.trim() === '') {
+          if (res.statusCode !== 200) logger.warn('job-take answered', { status: res.statusCode });
+          await sleep(500);
+          continue;
+        }
+        const parsed = takenJobSchema.safeParse(JSON.parse(text));
+        if (!parsed.success) {
+          logger.warn('job has missing field(s): id or input');
+          continue;
+        }
+        job = parsed.data;
+      } catch (error) {
+        if (stopping) return;
+        logger.warn('job-take failed', { error: (error as Error).message });
+        await sleep(1000);
+        continue;
+      }
+      running.add(job.id);
+      const started = Date.now();
+      const done = await runJob(definition, job.input);
+      await post(job.id, done);
+      running.delete(job.id);
+      logger.info('job finished', { jobId: job.id, ms: Date.now() - started, failed: 'error' in done });
+    }
+  };
+
+  for (let i = 0; i < Math.max(1, options.concurrency); i++) void slot();
+  const ping = api.pingUrl
+    ? setInterval(() => {
+        const ids = [...running].join(',');
+        request(
+          `${fill(api.pingUrl ?? '')}${ids ? `${api.pingUrl?.includes('?') ? '&' : '?'}job_id=${ids}` : ''}`,
+          { headers, dispatcher },
+        )
+          .then((res) => res.body.dump())
+          .catch(() => undefined); // a missed heartbeat is not an error
+      }, api.pingIntervalMs)
+    : undefined;
+  ping?.unref();
+  return {
+    inFlight: () => [...running],
+    stop: async (graceMs = 30_000) => {
+      stopping = true;
+      if (ping) clearInterval(ping);
+      const deadline = Date.now() + graceMs;
+      while (running.size > 0 && Date.now() < deadline) await sleep(25);
+    },
+  };
+}
