@@ -27,3 +27,4 @@ export type { QueueConfig, RemoteFunction } from './queue-endpoint';
 export type { LoadBalancedEndpoint, RouteOptions } from './load-balanced-endpoint';
 export type { GpuSpec, GpuPool, CpuFlavour } from './compute';
 export { EndpointDeclarationError, NotJsonError } from './sdk-errors';
+export { volumePath } from './volume';

@@ -1,0 +1,169 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { Agent, request } from 'undici';
+import { registerGraphql } from './control-plane/graphql-route';
+import { Faults } from './control-plane/faults';
+import { JobQueue } from './data-plane/job-queue';
+import { registerLbGateway } from './data-plane/lb-gateway';
+import { registerQueueRoutes } from './data-plane/queue-routes';
+import { registerWorkerRoutes } from './data-plane/worker-routes';
+import { replyError } from './http/errors';
+import { registerUploadRoutes } from './http/upload-routes';
+import { registerVolumeRoutes } from './http/volume-routes';
+import { CloudDb } from './state/cloud-db';
+import { ControlState } from './state/control-state';
+import { Supervisor } from './supervisor/supervisor';
+import { workerEntry } from './supervisor/worker-entry';
+
+export interface CloudOptions {
+  /** `$FLASH_HOME/cloud`: state, artifacts, unpacked apps, volumes, logs, the API key. */
+  home: string;
+  /** Enables `POST /admin/faults` (tests only). Default false. */
+  faults?: boolean;
+  /** Long-poll of job-take. Default 20 s. */
+  takeWaitMs?: number;
+  /** How long an LB request waits for a ready worker. Default 120 s. */
+  lbWaitMs?: number;
+  log?: (message: string, fields?: Record<string, unknown>) => void;
+}
+
+export interface Cloud {
+  app: FastifyInstance;
+  apiKey: string;
+  supervisor: Supervisor;
+  /** Listens on 127.0.0.1 (port 0 = any); returns the base URL. */
+  listen(port?: number): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** The cloud's API key, created on first start at `<home>/api-key` (mode 600). */
+export function cloudApiKey(home: string): string {
+  const file = join(home, 'api-key');
+  if (!existsSync(file)) {
+    mkdirSync(home, { recursive: true });
+    writeFileSync(file, `rpa_local_${randomBytes(24).toString('hex')}\n`, { mode: 0o600 });
+  }
+  return readFileSync(file, 'utf8').trim();
+}
+
+/** Builds the local cloud; `listen()` opens its port. Tests use `app.inject()` or listen on port 0. */
+export async function createCloud(options: CloudOptions): Promise<Cloud> {
+  const apiKey = cloudApiKey(options.home);
+  let baseUrl = 'http://127.0.0.1:0';
+  const db = new CloudDb(join(options.home, 'cloud.db'));
+  const state = new ControlState(db);
+  const dispatcher = new Agent({ keepAliveTimeout: 30_000, connections: 256 });
+  const loopback = (url: string): boolean =>
+    /^https?:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?\//.test(url);
+  let supervisor: Supervisor | undefined;
+  const jobs = new JobQueue(db, {
+    onQueued: (endpointId) => supervisor?.onDemand(endpointId),
+    deliverWebhook: (url, job) => {
+      if (!loopback(url))
+        return options.log?.('webhook refused: only loopback addresses are reachable from the local cloud', {
+          url,
+        });
+      const send = (attempt: number): void =>
+        void request(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(job),
+          dispatcher,
+        })
+          .then(async (res) => {
+            await res.body.dump();
+            if (res.statusCode >= 300 && attempt < 3) setTimeout(() => send(attempt + 1), 10_000).unref();
+          })
+          .catch(() => attempt < 3 && setTimeout(() => send(attempt + 1), 10_000).unref());
+      send(1);
+    },
+  });
+  const running = new Supervisor({
+    home: options.home,
+    state,
+    jobs,
+    cloudUrl: () => baseUrl,
+    workerEntry: await workerEntry(options.home),
+    log: options.log,
+  });
+  supervisor = running;
+  const faults = new Faults();
+  const sweep = setInterval(() => jobs.sweep(), 5_000);
+  sweep.unref();
+
+  const app = Fastify({ logger: false, bodyLimit: 20 * 1024 * 1024 });
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) =>
+    done(null, body),
+  );
+  app.setErrorHandler((error: { statusCode?: number; message?: string }, _req, reply) => {
+    const status =
+      error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
+    return replyError(
+      reply,
+      status,
+      status === 413 ? 'PAYLOAD_TOO_LARGE' : status < 500 ? 'BAD_REQUEST' : 'INTERNAL',
+      error.message ?? 'error',
+    );
+  });
+  app.setNotFoundHandler((req, reply) =>
+    replyError(reply, 404, 'NOT_FOUND', `no route ${req.method} ${req.url.split('?')[0]}`),
+  );
+  const onEndpointChange = (id: string): void => void running.reconcile(id);
+  registerGraphql(app, {
+    state,
+    home: options.home,
+    cloudUrl: () => baseUrl,
+    faults,
+    onEndpointChange,
+    apiKey: () => apiKey,
+  });
+  registerQueueRoutes(app, { state, jobs, supervisor: running, apiKey: () => apiKey });
+  registerWorkerRoutes(app, { state, jobs, supervisor: running, takeWaitMs: options.takeWaitMs });
+  registerVolumeRoutes(app, state, () => apiKey);
+  await registerUploadRoutes(app, state);
+  await registerLbGateway(app, {
+    state,
+    supervisor: running,
+    apiKey: () => apiKey,
+    dispatcher,
+    waitMs: options.lbWaitMs,
+  });
+  app.get('/health', async () => ({ status: 'ok', endpoints: state.list('endpoint').length }));
+  if (options.faults) {
+    app.post('/admin/faults', async (req) => {
+      faults.set((req.body ?? {}) as Parameters<Faults['set']>[0]);
+      return faults.describe();
+    });
+  }
+  app.get<{ Params: { id: string }; Querystring: { lines?: string } }>(
+    '/admin/logs/:id',
+    async (req, reply) => {
+      if ((req.headers.authorization ?? '').replace(/^Bearer\s+/i, '') !== apiKey)
+        return replyError(reply, 401, 'UNAUTHORIZED', 'send the cloud API key');
+      return reply.type('text/plain').send(running.logs(req.params.id, Number(req.query.lines ?? 200)));
+    },
+  );
+
+  return {
+    app,
+    apiKey,
+    supervisor: running,
+    listen: async (port = 0) => {
+      await app.listen({ port, host: '127.0.0.1' });
+      const address = app.server.address();
+      baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : port}`;
+      running.start();
+      return baseUrl;
+    },
+    close: async () => {
+      clearInterval(sweep);
+      await running.stopAll();
+      jobs.close();
+      await app.close();
+      await dispatcher.close();
+      db.close();
+    },
+  };
+}

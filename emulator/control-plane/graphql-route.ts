@@ -1,0 +1,58 @@
+import type { FastifyInstance } from 'fastify';
+import { buildSchema, graphql } from 'graphql';
+import { z } from 'zod';
+import { presentedKey } from '../http/auth';
+import { createResolvers, type ResolverOptions } from './resolvers';
+import { SCHEMA_SDL } from './schema.graphql';
+
+const body = z.object({
+  query: z.string().min(1),
+  variables: z.record(z.string(), z.unknown()).nullable().optional(),
+  operationName: z.string().nullable().optional(),
+});
+
+/** `POST /graphql`: RunPod's control plane and the State Manager. Every answer is JSON. */
+export function registerGraphql(
+  app: FastifyInstance,
+  options: ResolverOptions & { apiKey: () => string },
+): void {
+  const schema = buildSchema(SCHEMA_SDL);
+  const root = createResolvers(options);
+  app.post('/graphql', async (req, reply) => {
+    if (presentedKey(req) !== options.apiKey())
+      return reply
+        .code(401)
+        .send({
+          data: null,
+          errors: [
+            {
+              message:
+                'Unauthorized: send Authorization: Bearer <key> (the key is in $FLASH_HOME/cloud/api-key)',
+            },
+          ],
+        });
+    const parsed = body.safeParse(req.body);
+    if (!parsed.success)
+      return reply
+        .code(400)
+        .send({ data: null, errors: [{ message: 'the body must be {"query": "...", "variables": {...}}' }] });
+    const result = await graphql({
+      schema,
+      source: parsed.data.query,
+      rootValue: root,
+      variableValues: parsed.data.variables ?? undefined,
+      operationName: parsed.data.operationName ?? undefined,
+    });
+    const status = result.errors && !result.data ? 400 : 200;
+    return reply
+      .code(status)
+      .send({
+        data: result.data ?? null,
+        ...(result.errors
+          ? {
+              errors: result.errors.map((e) => ({ message: e.message, ...(e.path ? { path: e.path } : {}) })),
+            }
+          : {}),
+      });
+  });
+}

@@ -1,0 +1,345 @@
+import { randomUUID } from 'node:crypto';
+import {
+  TERMINAL_STATUSES,
+  type JobDone,
+  type JobObject,
+  type JobStatus,
+  type RunRequest,
+} from '../../worker/contract/job';
+import type { CloudDb } from '../state/cloud-db';
+
+export interface Job {
+  id: string;
+  endpointId: string;
+  status: JobStatus;
+  input: unknown;
+  webhook?: string;
+  executionTimeoutMs: number;
+  ttlMs: number;
+  sync: boolean;
+  createdAt: number;
+  startedAt?: number;
+  completedAt?: number;
+  workerId?: string;
+  attempts: number;
+  output?: unknown;
+  error?: string;
+  stream: unknown[];
+}
+
+export interface JobQueueOptions {
+  now?: () => number;
+  /** Called when a job is queued, so the supervisor can scale. */
+  onQueued?: (endpointId: string) => void;
+  /** Delivers a terminal job to its webhook. */
+  deliverWebhook?: (url: string, job: JobObject) => void;
+  /** Result retention after completion: /run 30 min, /runsync 1 min. */
+  retentionMs?: { run: number; sync: number };
+}
+
+type Waiter = (job: Job | undefined) => void;
+
+/** Jobs of every QB endpoint: FIFO per endpoint, long-polled by workers, persisted so none is lost. */
+export class JobQueue {
+  private readonly jobs = new Map<string, Job>();
+  private readonly queued = new Map<string, string[]>();
+  private readonly takers = new Map<string, Waiter[]>();
+  private readonly finishers = new Map<string, Set<Waiter>>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly totals = new Map<string, { completed: number; failed: number; retried: number }>();
+  private readonly now: () => number;
+
+  constructor(
+    private readonly db: CloudDb,
+    private readonly options: JobQueueOptions = {},
+  ) {
+    this.now = options.now ?? Date.now;
+    for (const job of db.allJobs<Job>()) {
+      this.jobs.set(job.id, job);
+      // a job that was running when the cloud stopped goes back to the queue: its worker is gone
+      if (job.status === 'IN_PROGRESS')
+        this.requeueOrFail(job, 'the local cloud restarted while this job ran');
+      else if (job.status === 'IN_QUEUE') this.queue(job.endpointId).push(job.id);
+    }
+  }
+
+  private queue(endpointId: string): string[] {
+    let q = this.queued.get(endpointId);
+    if (!q) this.queued.set(endpointId, (q = []));
+    return q;
+  }
+
+  private total(endpointId: string): { completed: number; failed: number; retried: number } {
+    let t = this.totals.get(endpointId);
+    if (!t) this.totals.set(endpointId, (t = { completed: 0, failed: 0, retried: 0 }));
+    return t;
+  }
+
+  private persist(job: Job): void {
+    this.db.saveJob(job);
+  }
+
+  depth(endpointId: string): { inQueue: number; inProgress: number } {
+    let inProgress = 0;
+    for (const job of this.jobs.values())
+      if (job.endpointId === endpointId && job.status === 'IN_PROGRESS') inProgress += 1;
+    return { inQueue: this.queue(endpointId).length, inProgress };
+  }
+
+  counts(endpointId: string): {
+    completed: number;
+    failed: number;
+    inProgress: number;
+    inQueue: number;
+    retried: number;
+  } {
+    return { ...this.total(endpointId), ...this.depth(endpointId) };
+  }
+
+  submit(endpointId: string, request: RunRequest, sync: boolean): Job {
+    const job: Job = {
+      id: `${sync ? 'sync-' : ''}${randomUUID()}`,
+      endpointId,
+      status: 'IN_QUEUE',
+      input: request.input,
+      ...(request.webhook ? { webhook: request.webhook } : {}),
+      executionTimeoutMs: request.policy?.executionTimeout ?? 600_000,
+      ttlMs: request.policy?.ttl ?? 86_400_000,
+      sync,
+      createdAt: this.now(),
+      attempts: 0,
+      stream: [],
+    };
+    this.jobs.set(job.id, job);
+    this.persist(job);
+    this.enqueue(job);
+    return job;
+  }
+
+  private enqueue(job: Job): void {
+    const taker = this.takers.get(job.endpointId)?.shift();
+    if (taker) {
+      this.start(job, taker);
+      return;
+    }
+    this.queue(job.endpointId).push(job.id);
+    this.options.onQueued?.(job.endpointId);
+  }
+
+  private workerFor = new Map<Waiter, string>();
+
+  private start(job: Job, taker: Waiter): void {
+    job.status = 'IN_PROGRESS';
+    job.startedAt = this.now();
+    job.workerId = this.workerFor.get(taker);
+    job.attempts += 1;
+    this.workerFor.delete(taker);
+    this.persist(job);
+    this.timers.set(
+      job.id,
+      setTimeout(
+        () =>
+          this.finish(job, 'TIMED_OUT', {
+            error: `job ran longer than its executionTimeout of ${job.executionTimeoutMs} ms`,
+          }),
+        job.executionTimeoutMs,
+      ).unref(),
+    );
+    taker(job);
+  }
+
+  /** A worker asks for a job; resolves with one, or undefined after `waitMs` (the worker asks again). */
+  take(endpointId: string, workerId: string, waitMs: number): Promise<Job | undefined> {
+    return new Promise((resolve) => {
+      const waiter: Waiter = (job) => {
+        clearTimeout(timer);
+        resolve(job);
+      };
+      this.workerFor.set(waiter, workerId);
+      const id = this.queue(endpointId).shift();
+      const job = id ? this.jobs.get(id) : undefined;
+      const timer = setTimeout(
+        () => {
+          const list = this.takers.get(endpointId) ?? [];
+          const at = list.indexOf(waiter);
+          if (at >= 0) list.splice(at, 1);
+          this.workerFor.delete(waiter);
+          resolve(undefined);
+        },
+        job ? 0 : waitMs,
+      );
+      if (job) this.start(job, waiter);
+      else {
+        const list = this.takers.get(endpointId) ?? [];
+        list.push(waiter);
+        this.takers.set(endpointId, list);
+      }
+    });
+  }
+
+  /** A worker's job-done post: progress, or the result. Unknown or finished jobs are ignored. */
+  done(workerId: string, jobId: string, body: JobDone): 'recorded' | 'ignored' {
+    const job = this.jobs.get(jobId);
+    if (!job || job.status !== 'IN_PROGRESS' || job.workerId !== workerId) return 'ignored';
+    if ('status' in body && body.status === 'IN_PROGRESS') {
+      job.output = body.output;
+      this.persist(job);
+      return 'recorded';
+    }
+    const result = body as { output?: unknown; error?: string };
+    if (result.error) this.finish(job, 'FAILED', { error: result.error, output: result.output });
+    else this.finish(job, 'COMPLETED', { output: result.output ?? null });
+    return 'recorded';
+  }
+
+  private finish(job: Job, status: JobStatus, result: { output?: unknown; error?: string }): void {
+    if (TERMINAL_STATUSES.includes(job.status)) return;
+    const wasQueued = job.status === 'IN_QUEUE';
+    clearTimeout(this.timers.get(job.id));
+    this.timers.delete(job.id);
+    job.status = status;
+    job.completedAt = this.now();
+    job.output = result.output;
+    job.error = result.error;
+    if (wasQueued) this.removeFromQueue(job);
+    if (status === 'COMPLETED') this.total(job.endpointId).completed += 1;
+    if (status === 'FAILED' || status === 'TIMED_OUT') this.total(job.endpointId).failed += 1;
+    this.persist(job);
+    for (const waiter of this.finishers.get(job.id) ?? []) waiter(job);
+    this.finishers.delete(job.id);
+    if (job.webhook) this.options.deliverWebhook?.(job.webhook, this.toObject(job));
+  }
+
+  private removeFromQueue(job: Job): void {
+    const q = this.queue(job.endpointId);
+    const at = q.indexOf(job.id);
+    if (at >= 0) q.splice(at, 1);
+  }
+
+  get(jobId: string): Job | undefined {
+    return this.jobs.get(jobId);
+  }
+
+  /** Resolves when the job is terminal, or after `ms` with the job as it is. */
+  waitTerminal(jobId: string, ms: number): Promise<Job | undefined> {
+    const job = this.jobs.get(jobId);
+    if (!job || TERMINAL_STATUSES.includes(job.status) || ms <= 0) return Promise.resolve(job);
+    return new Promise((resolve) => {
+      const set = this.finishers.get(jobId) ?? new Set<Waiter>();
+      const waiter: Waiter = (done) => {
+        clearTimeout(timer);
+        resolve(done);
+      };
+      const timer = setTimeout(() => {
+        set.delete(waiter);
+        resolve(this.jobs.get(jobId));
+      }, ms);
+      set.add(waiter);
+      this.finishers.set(jobId, set);
+    });
+  }
+
+  cancel(jobId: string): Job | undefined {
+    const job = this.jobs.get(jobId);
+    if (job && !TERMINAL_STATUSES.includes(job.status)) this.finish(job, 'CANCELLED', {});
+    return job;
+  }
+
+  retry(jobId: string): Job | undefined | 'not_retryable' {
+    const job = this.jobs.get(jobId);
+    if (!job) return undefined;
+    if (job.status !== 'FAILED' && job.status !== 'TIMED_OUT') return 'not_retryable';
+    Object.assign(job, {
+      status: 'IN_QUEUE',
+      output: undefined,
+      error: undefined,
+      workerId: undefined,
+      startedAt: undefined,
+      completedAt: undefined,
+      attempts: 0,
+    });
+    this.total(job.endpointId).retried += 1;
+    this.persist(job);
+    this.enqueue(job);
+    return job;
+  }
+
+  purge(endpointId: string): number {
+    const ids = this.queue(endpointId).splice(0);
+    for (const id of ids) {
+      this.jobs.delete(id);
+      this.db.removeJob(id);
+    }
+    return ids.length;
+  }
+
+  /** A worker died: each job it ran is tried once more, then FAILED with a clear error; never stuck IN_PROGRESS. */
+  workerGone(workerId: string, why: string): void {
+    for (const job of this.jobs.values())
+      if (job.status === 'IN_PROGRESS' && job.workerId === workerId) this.requeueOrFail(job, why);
+    for (const [waiter, id] of this.workerFor) if (id === workerId) this.workerFor.delete(waiter);
+  }
+
+  private requeueOrFail(job: Job, why: string): void {
+    clearTimeout(this.timers.get(job.id));
+    if (job.attempts < 2) {
+      Object.assign(job, { status: 'IN_QUEUE', workerId: undefined, startedAt: undefined });
+      this.persist(job);
+      this.enqueue(job);
+    } else {
+      job.status = 'IN_PROGRESS'; // finish() only acts on live jobs
+      this.finish(job, 'FAILED', {
+        error: `the worker running this job died twice (${why}); see \`flash cloud logs\` for the endpoint`,
+      });
+    }
+  }
+
+  /** Forgets an endpoint's jobs (endpoint deleted). */
+  dropEndpoint(endpointId: string): void {
+    for (const job of [...this.jobs.values()]) {
+      if (job.endpointId !== endpointId) continue;
+      clearTimeout(this.timers.get(job.id));
+      this.jobs.delete(job.id);
+      this.db.removeJob(job.id);
+    }
+    this.queued.delete(endpointId);
+    for (const taker of this.takers.get(endpointId) ?? []) taker(undefined);
+    this.takers.delete(endpointId);
+  }
+
+  /** Removes results past retention and jobs past their ttl. */
+  sweep(retention = this.options.retentionMs ?? { run: 30 * 60_000, sync: 60_000 }): void {
+    const now = this.now();
+    for (const job of [...this.jobs.values()]) {
+      const expired =
+        now - job.createdAt > job.ttlMs ||
+        (job.completedAt !== undefined &&
+          now - job.completedAt > (job.sync ? retention.sync : retention.run));
+      if (!expired) continue;
+      if (job.status === 'IN_QUEUE') this.removeFromQueue(job);
+      clearTimeout(this.timers.get(job.id));
+      this.jobs.delete(job.id);
+      this.db.removeJob(job.id);
+    }
+  }
+
+  toObject(job: Job): JobObject {
+    return {
+      id: job.id,
+      status: job.status,
+      ...(job.startedAt !== undefined ? { delayTime: job.startedAt - job.createdAt } : {}),
+      ...(job.completedAt !== undefined && job.startedAt !== undefined
+        ? { executionTime: job.completedAt - job.startedAt }
+        : {}),
+      ...(job.workerId ? { workerId: job.workerId } : {}),
+      ...(job.output !== undefined ? { output: job.output } : {}),
+      ...(job.error !== undefined ? { error: job.error } : {}),
+    };
+  }
+
+  close(): void {
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    for (const list of this.takers.values()) for (const taker of list) taker(undefined);
+    this.takers.clear();
+  }
+}

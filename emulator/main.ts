@@ -1,0 +1,37 @@
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createCloud } from './cloud-app';
+
+/** `node emulator/main.ts`: the local cloud in the foreground (`flash cloud start` runs it in the background). */
+async function main(): Promise<void> {
+  const flashHome = process.env.FLASH_HOME ? resolve(process.env.FLASH_HOME) : join(homedir(), '.flash');
+  const home = join(flashHome, 'cloud');
+  mkdirSync(home, { recursive: true });
+  const port = Number(new URL(process.env.FLASH_CLOUD_URL ?? 'http://127.0.0.1:7711').port || 7711);
+  const cloud = await createCloud({
+    home,
+    faults: process.env.FLASH_CLOUD_FAULTS === '1',
+    log: (message, fields) =>
+      process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), message, ...fields })}\n`),
+  });
+  const url = await cloud.listen(port);
+  writeFileSync(join(home, 'cloud.pid'), String(process.pid));
+  writeFileSync(join(home, 'cloud.url'), url);
+  process.stderr.write(`${JSON.stringify({ message: 'local cloud listening', url, home })}\n`);
+  const stop = (): void => {
+    void cloud.close().finally(() => {
+      rmSync(join(home, 'cloud.pid'), { force: true });
+      process.exit(0);
+    });
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `${JSON.stringify({ level: 'error', message: (error as Error).message, stack: (error as Error).stack })}\n`,
+  );
+  process.exit(1);
+});

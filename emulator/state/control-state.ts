@@ -1,0 +1,89 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { CloudDb, RecordKind } from './cloud-db';
+import {
+  shortId,
+  type AppRecord,
+  type BuildRecord,
+  type EndpointRecord,
+  type EnvironmentRecord,
+  type TemplateRecord,
+  type UploadRecord,
+  type VolumeRecord,
+} from './records';
+
+type Kinds = {
+  app: AppRecord;
+  environment: EnvironmentRecord;
+  build: BuildRecord;
+  upload: UploadRecord;
+  template: TemplateRecord;
+  endpoint: EndpointRecord;
+  volume: VolumeRecord;
+};
+
+/** The control plane's records, in memory and written through to SQLite, so a restart keeps them. */
+export class ControlState {
+  private readonly maps: { [K in RecordKind]: Map<string, Kinds[K]> } = {
+    app: new Map(),
+    environment: new Map(),
+    build: new Map(),
+    upload: new Map(),
+    template: new Map(),
+    endpoint: new Map(),
+    volume: new Map(),
+  };
+
+  constructor(
+    private readonly db: CloudDb,
+    readonly now: () => Date = () => new Date(),
+  ) {
+    for (const kind of Object.keys(this.maps) as RecordKind[]) {
+      for (const record of db.all<Kinds[typeof kind]>(kind))
+        (this.maps[kind] as Map<string, Kinds[typeof kind]>).set(record.id, record);
+    }
+  }
+
+  get<K extends RecordKind>(kind: K, id: string): Kinds[K] | undefined {
+    return this.maps[kind].get(id) as Kinds[K] | undefined;
+  }
+
+  list<K extends RecordKind>(kind: K): Kinds[K][] {
+    return [...this.maps[kind].values()] as Kinds[K][];
+  }
+
+  save<K extends RecordKind>(kind: K, record: Kinds[K]): Kinds[K] {
+    (this.maps[kind] as Map<string, Kinds[K]>).set(record.id, record);
+    return this.db.save(kind, record);
+  }
+
+  remove(kind: RecordKind, id: string): boolean {
+    const had = this.maps[kind].delete(id);
+    this.db.remove(kind, id);
+    return had;
+  }
+
+  newId(kind: 'endpoint' | 'template' | 'volume' | 'worker' | 'uuid'): string {
+    if (kind === 'uuid') return randomUUID();
+    return shortId(kind === 'endpoint' || kind === 'worker' ? 14 : 10, randomBytes);
+  }
+
+  timestamp(): string {
+    return this.now().toISOString();
+  }
+
+  appByName(name: string): AppRecord | undefined {
+    return this.list('app').find((a) => a.name === name);
+  }
+
+  environmentsOf(appId: string): EnvironmentRecord[] {
+    return this.list('environment').filter((e) => e.appId === appId);
+  }
+
+  buildsOf(appId: string): BuildRecord[] {
+    return this.list('build').filter((b) => b.appId === appId);
+  }
+
+  endpointsOf(environmentId: string): EndpointRecord[] {
+    return this.list('endpoint').filter((e) => e.flashEnvironmentId === environmentId);
+  }
+}

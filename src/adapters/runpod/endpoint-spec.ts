@@ -1,0 +1,63 @@
+import type { ManifestResource } from '../../../worker/contract/manifest';
+import type { EndpointSpec, EnvVar } from './runpod-control-plane';
+
+export interface SpecInputs {
+  app: string;
+  environment: string;
+  environmentId: string;
+  resourceName: string;
+  resource: ManifestResource;
+  sourceFingerprint: string;
+  /** The deployer's key; put in the env only when the resource makes remote calls. */
+  apiKey?: string;
+  networkVolumeId?: string;
+  existing?: { id: string; templateId?: string | null };
+}
+
+/**
+ * A manifest resource as RunPod's saveEndpoint input. The worker's mode is its endpoint type
+ * (FLASH_ENDPOINT_TYPE); RUNPOD_API_KEY and FLASH_ENVIRONMENT_ID go only to endpoints that make remote calls.
+ */
+export function endpointSpec(i: SpecInputs): { spec: EndpointSpec; keyInjected: boolean } {
+  const r = i.resource;
+  const lb = r.is_load_balanced;
+  const env: EnvVar[] = Object.entries(r.env ?? {}).map(([key, value]) => ({ key, value }));
+  env.push(
+    { key: 'FLASH_RESOURCE_NAME', value: i.resourceName },
+    { key: 'FLASH_APP', value: i.app },
+    { key: 'FLASH_ENV', value: i.environment },
+    { key: 'FLASH_ENDPOINT_TYPE', value: lb ? 'lb' : 'qb' },
+    { key: '_FLASH_SOURCE_FINGERPRINT', value: i.sourceFingerprint },
+  );
+  if (lb) env.push({ key: 'FLASH_MODULE_PATH', value: r.module_path });
+  const keyInjected = r.makes_remote_calls && Boolean(i.apiKey);
+  if (keyInjected && i.apiKey)
+    env.push(
+      { key: 'RUNPOD_API_KEY', value: i.apiKey },
+      { key: 'FLASH_ENVIRONMENT_ID', value: i.environmentId },
+    );
+  const spec: EndpointSpec = {
+    ...(i.existing ? { id: i.existing.id } : {}),
+    name: i.resourceName,
+    type: lb ? 'LB' : 'QB',
+    ...(r.instanceIds
+      ? { instanceIds: r.instanceIds }
+      : { gpuIds: r.gpuIds ?? 'ANY', gpuCount: r.gpuCount ?? 1 }),
+    workersMin: r.workersMin,
+    workersMax: r.workersMax,
+    idleTimeout: r.idleTimeout,
+    scalerType: lb ? 'REQUEST_COUNT' : r.scalerType,
+    scalerValue: r.scalerValue,
+    ...(r.locations ? { locations: r.locations } : {}),
+    ...(i.networkVolumeId ? { networkVolumeId: i.networkVolumeId } : {}),
+    flashEnvironmentId: i.environmentId,
+    template: {
+      name: `${i.app}-${i.environment}-${i.resourceName}`,
+      imageName: `flash-ledger/worker:node20-${lb ? 'lb' : 'qb'}`,
+      containerDiskInGb: r.template?.containerDiskInGb ?? 64,
+      env,
+    },
+    ...(i.existing?.templateId ? { templateId: i.existing.templateId } : {}),
+  };
+  return { spec, keyInjected };
+}

@@ -1,0 +1,70 @@
+import { Agent } from 'undici';
+import type { BuildResult } from '../../src/build/build-app';
+import { endpointSpec } from '../../src/adapters/runpod/endpoint-spec';
+import { GraphqlClient } from '../../src/adapters/runpod/graphql-client';
+import { RunpodControlPlane } from '../../src/adapters/runpod/runpod-control-plane';
+import { RunpodRest } from '../../src/adapters/runpod/runpod-rest';
+
+export interface LocalDeployment {
+  environmentId: string;
+  buildId: string;
+  ids: Record<string, string>;
+  urls: Record<string, string>;
+  keyInjected: Record<string, boolean>;
+  control: RunpodControlPlane;
+  rest: RunpodRest;
+  dispatcher: Agent;
+}
+
+/**
+ * Provisions a built app on the local cloud through the RunPod adapter, the way `flash deploy` will:
+ * app and environment, artifact upload, build, endpoints (key only to callers), then the manifest
+ * with every URL. (The ledger-driven deploy replaces this helper in the ledger issue.)
+ */
+export async function deployToCloud(
+  cloudUrl: string,
+  apiKey: string,
+  build: BuildResult,
+  options: { environment?: string; withKey?: boolean } = {},
+): Promise<LocalDeployment> {
+  const dispatcher = new Agent({ connections: 64 });
+  const control = new RunpodControlPlane(
+    new GraphqlClient({ baseUrl: cloudUrl, apiKey, dispatcher, backoffMs: 50 }),
+  );
+  const rest = new RunpodRest({ apiKey, dispatcher, restBaseUrl: `${cloudUrl}/v1` });
+  const app = build.manifest.project_name;
+  const environment = options.environment ?? 'dev';
+  const { appId, environmentId } = await control.ensureEnvironment(app, environment);
+  const upload = await control.prepareUpload(appId, build.artifactBytes);
+  await rest.uploadArtifact(upload.uploadUrl, build.artifactPath);
+  const buildId = await control.finalizeUpload(appId, upload.objectKey, build.manifest);
+  await control.deployBuild(environmentId, buildId);
+  const ids: Record<string, string> = {};
+  const urls: Record<string, string> = {};
+  const keyInjected: Record<string, boolean> = {};
+  await Promise.all(
+    Object.entries(build.manifest.resources).map(async ([name, resource]) => {
+      const volume = resource.networkVolume
+        ? await rest.ensureVolume(resource.networkVolume.name, resource.networkVolume.size, 'EU-RO-1')
+        : undefined;
+      const { spec, keyInjected: injected } = endpointSpec({
+        app,
+        environment,
+        environmentId,
+        resourceName: name,
+        resource,
+        sourceFingerprint: build.manifest.source_fingerprint,
+        apiKey: options.withKey === false ? undefined : apiKey,
+        networkVolumeId: volume,
+      });
+      const endpoint = await control.saveEndpoint(spec);
+      ids[name] = endpoint.id;
+      urls[name] = resource.is_load_balanced
+        ? `${cloudUrl}/lb/${endpoint.id}`
+        : `${cloudUrl}/v2/${endpoint.id}`;
+      keyInjected[name] = injected;
+    }),
+  );
+  await control.writeManifest(buildId, { ...build.manifest, resources_endpoints: urls });
+  return { environmentId, buildId, ids, urls, keyInjected, control, rest, dispatcher };
+}
