@@ -57,9 +57,9 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
   const dispatcher = new Agent({ keepAliveTimeout: 30_000, connections: 256 });
   const loopback = (url: string): boolean =>
     /^https?:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?\//.test(url);
-  let supervisor: Supervisor | undefined;
+  const link: { supervisor?: Supervisor } = {}; // the queue is made before the supervisor it notifies
   const jobs = new JobQueue(db, {
-    onQueued: (endpointId) => supervisor?.onDemand(endpointId),
+    onQueued: (endpointId) => link.supervisor?.onDemand(endpointId),
     deliverWebhook: (url, job) => {
       if (!loopback(url))
         return options.log?.('webhook refused: only loopback addresses are reachable from the local cloud', {
@@ -88,7 +88,7 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
     workerEntry: await workerEntry(options.home),
     log: options.log,
   });
-  supervisor = running;
+  link.supervisor = running;
   const faults = new Faults();
   const sweep = setInterval(() => jobs.sweep(), 5_000);
   sweep.unref();
