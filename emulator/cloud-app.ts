@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
+import { jsonBodyParser } from '../worker/contract/json-body';
 import { registerGraphql } from './control-plane/graphql-route';
 import { Faults } from './control-plane/faults';
 import { JobQueue } from './data-plane/job-queue';
@@ -94,6 +95,8 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
   sweep.unref();
 
   const app = Fastify({ logger: false, bodyLimit: 20 * 1024 * 1024 });
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, jsonBodyParser);
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) =>
     done(null, body),
   );

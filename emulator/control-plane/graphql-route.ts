@@ -20,17 +20,15 @@ export function registerGraphql(
   const root = createResolvers(options);
   app.post('/graphql', async (req, reply) => {
     if (presentedKey(req) !== options.apiKey())
-      return reply
-        .code(401)
-        .send({
-          data: null,
-          errors: [
-            {
-              message:
-                'Unauthorized: send Authorization: Bearer <key> (the key is in $FLASH_HOME/cloud/api-key)',
-            },
-          ],
-        });
+      return reply.code(401).send({
+        data: null,
+        errors: [
+          {
+            message:
+              'Unauthorized: send Authorization: Bearer <key> (the key is in $FLASH_HOME/cloud/api-key)',
+          },
+        ],
+      });
     const parsed = body.safeParse(req.body);
     if (!parsed.success)
       return reply
@@ -44,15 +42,13 @@ export function registerGraphql(
       operationName: parsed.data.operationName ?? undefined,
     });
     const status = result.errors && !result.data ? 400 : 200;
-    return reply
-      .code(status)
-      .send({
-        data: result.data ?? null,
-        ...(result.errors
-          ? {
-              errors: result.errors.map((e) => ({ message: e.message, ...(e.path ? { path: e.path } : {}) })),
-            }
-          : {}),
-      });
+    return reply.code(status).send({
+      data: result.data ?? null,
+      ...(result.errors
+        ? {
+            errors: result.errors.map((e) => ({ message: e.message, ...(e.path ? { path: e.path } : {}) })),
+          }
+        : {}),
+    });
   });
 }

@@ -19,11 +19,9 @@ export function registerVolumeRoutes(app: FastifyInstance, state: ControlState, 
   app.post('/v1/networkvolumes', async (req, reply) => {
     const parsed = createVolume.safeParse(req.body);
     if (!parsed.success)
-      return reply
-        .code(400)
-        .send({
-          message: `invalid volume: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
-        });
+      return reply.code(400).send({
+        message: `invalid volume: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+      });
     return state.save('volume', { id: state.newId('volume'), ...parsed.data });
   });
   app.get<{ Params: { id: string } }>(

@@ -5,6 +5,7 @@ import type {
   RouteRequest,
 } from '../contract/endpoint-definition';
 import { endpointErrorOf } from '../contract/errors';
+import { jsonBodyParser } from '../contract/json-body';
 import type { WorkerLogger } from '../logger';
 import { methodsForPath, toFastifyPath } from './route-table';
 
@@ -34,6 +35,8 @@ export function createLbApp(
 ): FastifyInstance {
   const app = Fastify({ logger: false, bodyLimit: options.bodyLimit ?? 30 * 1024 * 1024 });
   if (options.ping) app.get('/ping', async () => ({ status: 'healthy' }));
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, jsonBodyParser);
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
   for (const route of definition.routes) {
     app.route({
