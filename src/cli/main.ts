@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { buildCommand } from './commands/build.command';
+import { registerCloudCommands } from './commands/cloud.command';
 import { demoCommand } from './commands/demo.command';
 import { initCommand } from './commands/init.command';
 import { eventsCommand } from './commands/events.command';
@@ -60,6 +61,7 @@ export function buildProgram(): Command {
     .option('--limit <n>', 'most events to print without --follow', undefined)
     .action(eventsCommand);
 
+  registerCloudCommands(program);
   return program;
 }
 

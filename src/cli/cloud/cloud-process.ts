@@ -1,0 +1,94 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { request } from 'undici';
+import { FlashError } from '../../domain/errors';
+import { flashHome } from '../../adapters/eventstore/ledger-config';
+
+export interface CloudInfo {
+  running: boolean;
+  url: string;
+  pid?: number;
+  home: string;
+  apiKey?: string;
+}
+
+/** `$FLASH_HOME/cloud` and the URL the CLI expects the local cloud at (`FLASH_CLOUD_URL`). */
+export function cloudLocation(env: NodeJS.ProcessEnv = process.env): { home: string; url: string } {
+  return { home: join(flashHome(env), 'cloud'), url: (env.FLASH_CLOUD_URL ?? 'http://127.0.0.1:7711').replace(/\/+$/, '') };
+}
+
+function pidOf(home: string): number | undefined {
+  const file = join(home, 'cloud.pid');
+  if (!existsSync(file)) return undefined;
+  const pid = Number(readFileSync(file, 'utf8').trim());
+  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function answers(url: string): Promise<boolean> {
+  try {
+    const res = await request(`${url}/health`, { headersTimeout: 1000, bodyTimeout: 1000 });
+    await res.body.dump();
+    return res.statusCode === 200;
+  } catch {
+    return false;
+  }
+}
+
+export async function cloudStatus(env: NodeJS.ProcessEnv = process.env): Promise<CloudInfo> {
+  const { home, url } = cloudLocation(env);
+  const pid = pidOf(home);
+  const running = pid !== undefined && alive(pid) && (await answers(url));
+  const keyFile = join(home, 'api-key');
+  return { running, url, home, ...(pid && running ? { pid } : {}), ...(existsSync(keyFile) ? { apiKey: readFileSync(keyFile, 'utf8').trim() } : {}) };
+}
+
+/** Starts the local cloud in the background (pid file, log file), or finds it running. */
+export async function startCloud(env: NodeJS.ProcessEnv = process.env, timeoutMs = 30_000): Promise<CloudInfo & { started: boolean }> {
+  const status = await cloudStatus(env);
+  if (status.running) return { ...status, started: false };
+  const { home, url } = cloudLocation(env);
+  if (await answers(url)) throw new FlashError('CLOUD_PORT_TAKEN', `something else answers at ${url}: stop it, or set FLASH_CLOUD_URL to a free port`);
+  mkdirSync(home, { recursive: true });
+  const entry = resolve(__dirname, '..', '..', '..', 'emulator', 'main');
+  const args = existsSync(`${entry}.js`) ? [`${entry}.js`] : ['--import', 'tsx', `${entry}.ts`];
+  const log = openSync(join(home, 'cloud.log'), 'a');
+  const child = spawn(process.execPath, args, {
+    detached: true,
+    stdio: ['ignore', log, log],
+    env: { PATH: env.PATH, HOME: env.HOME, FLASH_HOME: flashHome(env), FLASH_CLOUD_URL: url, ...(env.FLASH_CLOUD_FAULTS ? { FLASH_CLOUD_FAULTS: env.FLASH_CLOUD_FAULTS } : {}) },
+  });
+  child.unref();
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) break;
+    if (await answers(url)) return { ...(await cloudStatus(env)), started: true };
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new FlashError('CLOUD_START_FAILED', `the local cloud did not come up at ${url}: see ${join(home, 'cloud.log')}`);
+}
+
+/** Stops the local cloud (it stops its workers first); false when it was not running. */
+export async function stopCloud(env: NodeJS.ProcessEnv = process.env, timeoutMs = 20_000): Promise<boolean> {
+  const { home } = cloudLocation(env);
+  const pid = pidOf(home);
+  if (pid === undefined || !alive(pid)) {
+    rmSync(join(home, 'cloud.pid'), { force: true });
+    return false;
+  }
+  process.kill(pid, 'SIGTERM');
+  const deadline = Date.now() + timeoutMs;
+  while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  if (alive(pid)) process.kill(pid, 'SIGKILL');
+  rmSync(join(home, 'cloud.pid'), { force: true });
+  return true;
+}
