@@ -56,7 +56,12 @@ lb.post('/echo', ({ body }) => body);
   const agent = new Agent({ connections: 64, keepAliveTimeout: 30_000 });
   const headers = { authorization: `Bearer ${cloud.apiKey}`, 'content-type': 'application/json' };
   const call = async (target: string, body: unknown): Promise<Record<string, unknown>> => {
-    const res = await request(target, { method: 'POST', headers, body: JSON.stringify(body), dispatcher: agent });
+    const res = await request(target, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify(body),
+      dispatcher: agent,
+    });
     return (await res.body.json()) as Record<string, unknown>;
   };
   try {
@@ -79,7 +84,8 @@ lb.post('/echo', ({ body }) => body);
       Array.from({ length: CONCURRENCY }, async (_, k) => {
         while (now() < stopAt) {
           const out = await call(`${d.urls.echo}/runsync`, { input: { k } });
-          if (out.status !== 'COMPLETED') throw new Error(`runsync under load answered ${JSON.stringify(out)}`);
+          if (out.status !== 'COMPLETED')
+            throw new Error(`runsync under load answered ${JSON.stringify(out)}`);
           done += 1;
         }
       }),
@@ -107,7 +113,15 @@ lb.post('/echo', ({ body }) => body);
       const t = now();
       const child = spawn(process.execPath, [entry], {
         cwd: join(dir, 'cloud', 'apps', d.buildId),
-        env: { PATH: process.env.PATH, FLASH_APP_DIR: join(dir, 'cloud', 'apps', d.buildId), FLASH_RESOURCE_NAME: 'lb', FLASH_ENDPOINT_TYPE: 'lb', PORT: String(port), PORT_HEALTH: String(health), FLASH_WORKER_HOST: '127.0.0.1' },
+        env: {
+          PATH: process.env.PATH,
+          FLASH_APP_DIR: join(dir, 'cloud', 'apps', d.buildId),
+          FLASH_RESOURCE_NAME: 'lb',
+          FLASH_ENDPOINT_TYPE: 'lb',
+          PORT: String(port),
+          PORT_HEALTH: String(health),
+          FLASH_WORKER_HOST: '127.0.0.1',
+        },
         stdio: 'ignore',
       });
       for (;;) {
@@ -128,17 +142,31 @@ lb.post('/echo', ({ body }) => body);
     const result = {
       benchmark: 'cloud',
       node: process.version,
-      runsync_echo_ms: { p50: round(percentile(runsync, 50)), p99: round(percentile(runsync, 99)), n: SEQUENTIAL },
+      runsync_echo_ms: {
+        p50: round(percentile(runsync, 50)),
+        p99: round(percentile(runsync, 99)),
+        n: SEQUENTIAL,
+      },
       runsync_req_per_s_at_32_in_flight: Math.round(perSecond),
-      lb_ms: { direct_p50: round(percentile(direct, 50)), gateway_p50: round(percentile(gateway, 50)), added_p50: round(percentile(gateway, 50) - percentile(direct, 50)) },
-      worker_cold_start_to_ping_200_ms: { median: round(percentile(cold, 50), 1), runs: cold.map((c) => round(c, 1)) },
+      lb_ms: {
+        direct_p50: round(percentile(direct, 50)),
+        gateway_p50: round(percentile(gateway, 50)),
+        added_p50: round(percentile(gateway, 50) - percentile(direct, 50)),
+      },
+      worker_cold_start_to_ping_200_ms: {
+        median: round(percentile(cold, 50), 1),
+        runs: cold.map((c) => round(c, 1)),
+      },
       bar: { runsync_p50_ms: 5, req_per_s: 1500, lb_added_p50_ms: 1, cold_start_ms: 500 },
     };
     console.log(
       JSON.stringify({
         ...result,
         meets_bar:
-          result.runsync_echo_ms.p50 < 5 && result.runsync_req_per_s_at_32_in_flight >= 1500 && result.lb_ms.added_p50 < 1 && result.worker_cold_start_to_ping_200_ms.median < 500,
+          result.runsync_echo_ms.p50 < 5 &&
+          result.runsync_req_per_s_at_32_in_flight >= 1500 &&
+          result.lb_ms.added_p50 < 1 &&
+          result.worker_cold_start_to_ping_200_ms.median < 500,
       }),
     );
   } finally {

@@ -177,6 +177,19 @@ export class JobQueue {
     });
   }
 
+  /** Up to `max` jobs for a worker: waits like take() for the first, then adds the ones already queued. */
+  async takeBatch(endpointId: string, workerId: string, max: number, waitMs: number): Promise<Job[]> {
+    const first = await this.take(endpointId, workerId, waitMs);
+    if (!first) return [];
+    const batch = [first];
+    while (batch.length < max && this.queue(endpointId).length > 0) {
+      const next = await this.take(endpointId, workerId, 0);
+      if (!next) break;
+      batch.push(next);
+    }
+    return batch;
+  }
+
   /** A worker's job-done post: progress, or the result. Unknown or finished jobs are ignored. */
   done(workerId: string, jobId: string, body: JobDone): 'recorded' | 'ignored' {
     const job = this.jobs.get(jobId);

@@ -35,6 +35,30 @@ export function registerWorkerRoutes(
     return reply.send({ id: job.id, input: job.input, ...(job.webhook ? { webhook: job.webhook } : {}) });
   });
 
+  app.get<{ Params: Params; Querystring: { batch_size?: string } }>(
+    '/v2/:endpointId/job-take-batch/:workerId',
+    async (req, reply) => {
+      if (!authorised(req, reply)) return reply;
+      supervisor.markBusy(req.params.workerId);
+      const size = Math.min(256, Math.max(1, Number(req.query.batch_size) || 1));
+      const batch = await jobs.takeBatch(
+        req.params.endpointId,
+        req.params.workerId,
+        size,
+        options.takeWaitMs ?? 20_000,
+      );
+      if (batch.length === 0) return reply.code(204).send();
+      supervisor.markBusy(req.params.workerId);
+      return reply.send(
+        batch.map((job) => ({
+          id: job.id,
+          input: job.input,
+          ...(job.webhook ? { webhook: job.webhook } : {}),
+        })),
+      );
+    },
+  );
+
   const parseDone = (body: unknown): JobDone | undefined => {
     let value = body;
     if (typeof body === 'string' || Buffer.isBuffer(body)) {

@@ -54,6 +54,7 @@ export class Supervisor {
   private readonly problems = new Map<string, string>();
   private readonly rr = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
+  private closed = false;
 
   constructor(private readonly options: SupervisorOptions) {}
 
@@ -82,6 +83,7 @@ export class Supervisor {
 
   /** Brings an endpoint's workers to what it needs now; restarts them when its version changed. */
   async reconcile(endpointId: string): Promise<void> {
+    if (this.closed) return;
     const endpoint = this.options.state.get('endpoint', endpointId);
     if (!endpoint) return this.remove(endpointId);
     for (const w of this.workersOf(endpointId)) if (w.version !== endpoint.version) this.stopWorker(w);
@@ -104,6 +106,7 @@ export class Supervisor {
 
   /** Called when jobs wait: start workers up to the endpoint's maximum. */
   onDemand(endpointId: string, lbInFlight = 0): void {
+    if (this.closed) return;
     const endpoint = this.options.state.get('endpoint', endpointId);
     if (!endpoint) return;
     const live = this.workersOf(endpointId).length + (this.starting.get(endpointId) ?? 0);
@@ -140,6 +143,7 @@ export class Supervisor {
       if (volumeDir) mkdirSync(volumeDir, { recursive: true });
       const logDir = join(home, 'logs', endpoint.id);
       mkdirSync(logDir, { recursive: true });
+      if (this.closed) return; // the cloud stopped while this worker was being prepared
       const log = openSync(join(logDir, `${id}.log`), 'a');
       const env = workerEnvironment({
         cloudUrl: this.options.cloudUrl(),
@@ -289,7 +293,9 @@ export class Supervisor {
   }
 
   async stopAll(): Promise<void> {
+    this.closed = true;
     if (this.timer) clearInterval(this.timer);
+    while ([...this.starting.values()].some((n) => n > 0)) await new Promise((r) => setTimeout(r, 10));
     const all = [...this.workers.values()];
     for (const w of all) this.stopWorker(w);
     await Promise.all(

@@ -11,7 +11,7 @@ export async function workerEntry(home: string): Promise<string> {
   const compiled = resolve(__dirname, '..', '..', 'worker', 'main.js');
   if (existsSync(compiled)) return compiled;
   const source = resolve(__dirname, '..', '..', 'worker');
-  const hash = createHash('sha256');
+  const hash = createHash('sha256').update('bundle-options:minify,keepNames');
   const walk = (dir: string): void => {
     for (const entry of readdirSync(dir).sort()) {
       const full = join(dir, entry);

@@ -10,8 +10,13 @@ jest.setTimeout(120_000);
 const BIN = join(__dirname, '..', '..', 'bin', 'flash.js');
 
 describe('flash cloud', () => {
-  const env = { ...process.env, FLASH_HOME: tempDir('flash-home-'), FLASH_CLOUD_URL: `http://127.0.0.1:${17000 + Math.floor(Math.random() * 2000)}` };
-  const flash = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env, timeout: 60_000 });
+  const env = {
+    ...process.env,
+    FLASH_HOME: tempDir('flash-home-'),
+    FLASH_CLOUD_URL: `http://127.0.0.1:${17000 + Math.floor(Math.random() * 2000)}`,
+  };
+  const flash = (...args: string[]) =>
+    spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env, timeout: 60_000 });
   afterAll(() => flash('cloud', 'stop'));
 
   it('starts in the background, shows its logs per endpoint, and stops with its workers', async () => {
@@ -20,7 +25,10 @@ describe('flash cloud', () => {
     const info = JSON.parse(start.stdout) as { running: boolean; url: string; pid: number; started: boolean };
     expect(info).toMatchObject({ running: true, url: env.FLASH_CLOUD_URL, started: true });
     expect(start.stdout).not.toContain('rpa_local_');
-    expect(JSON.parse(flash('cloud', 'start', '--json').stdout)).toMatchObject({ started: false, pid: info.pid });
+    expect(JSON.parse(flash('cloud', 'start', '--json').stdout)).toMatchObject({
+      started: false,
+      pid: info.pid,
+    });
 
     const key = readFileSync(join(env.FLASH_HOME, 'cloud', 'api-key'), 'utf8').trim();
     const d = await deployToCloud(info.url, key, await buildApp({ root: copyFixtureApp('cloud_probe') }));

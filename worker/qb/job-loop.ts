@@ -66,11 +66,33 @@ export function startJobLoop(options: JobLoopOptions): {
     }
   };
 
-  const slot = async (): Promise<void> => {
+  const concurrency = Math.max(1, options.concurrency);
+  let freed: () => void = () => undefined;
+  const slotFreed = (): Promise<void> => new Promise((resolve) => (freed = resolve));
+
+  const run = async (job: { id: string; input: unknown }): Promise<void> => {
+    running.add(job.id);
+    const started = Date.now();
+    const done = await runJob(definition, job.input);
+    await post(job.id, done);
+    running.delete(job.id);
+    freed();
+    logger.info('job finished', { jobId: job.id, ms: Date.now() - started, failed: 'error' in done });
+  };
+
+  /** With more than one free slot it asks job-take-batch for that many jobs (runpod-contract.md §3.2). */
+  const taker = async (): Promise<void> => {
     while (!stopping) {
-      let job;
+      const free = concurrency - running.size;
+      if (free <= 0) {
+        await slotFreed();
+        continue;
+      }
+      const batch = free > 1 && api.takeUrl.includes('/job-take/');
+      const base = fill(batch ? api.takeUrl.replace('/job-take/', '/job-take-batch/') : api.takeUrl);
+      const url = `${base}${batch ? `&batch_size=${free}` : ''}&job_in_progress=${running.size > 0 ? 1 : 0}`;
+      let jobs: unknown[];
       try {
-        const url = `${fill(api.takeUrl)}&job_in_progress=${running.size > 0 ? 1 : 0}`;
         const res = await request(url, {
           method: 'GET',
           headers,
@@ -93,28 +115,23 @@ export function startJobLoop(options: JobLoopOptions): {
           await sleep(500);
           continue;
         }
-        const parsed = takenJobSchema.safeParse(JSON.parse(text));
-        if (!parsed.success) {
-          logger.warn('job has missing field(s): id or input');
-          continue;
-        }
-        job = parsed.data;
+        const parsed = JSON.parse(text) as unknown;
+        jobs = Array.isArray(parsed) ? parsed : [parsed];
       } catch (error) {
         if (stopping) return;
         logger.warn('job-take failed', { error: (error as Error).message });
         await sleep(1000);
         continue;
       }
-      running.add(job.id);
-      const started = Date.now();
-      const done = await runJob(definition, job.input);
-      await post(job.id, done);
-      running.delete(job.id);
-      logger.info('job finished', { jobId: job.id, ms: Date.now() - started, failed: 'error' in done });
+      for (const raw of jobs) {
+        const job = takenJobSchema.safeParse(raw);
+        if (job.success) void run(job.data);
+        else logger.warn('job has missing field(s): id or input');
+      }
     }
   };
 
-  for (let i = 0; i < Math.max(1, options.concurrency); i++) void slot();
+  void taker();
   const ping = api.pingUrl
     ? setInterval(() => {
         const ids = [...running].join(',');

@@ -15,7 +15,10 @@ export interface CloudInfo {
 
 /** `$FLASH_HOME/cloud` and the URL the CLI expects the local cloud at (`FLASH_CLOUD_URL`). */
 export function cloudLocation(env: NodeJS.ProcessEnv = process.env): { home: string; url: string } {
-  return { home: join(flashHome(env), 'cloud'), url: (env.FLASH_CLOUD_URL ?? 'http://127.0.0.1:7711').replace(/\/+$/, '') };
+  return {
+    home: join(flashHome(env), 'cloud'),
+    url: (env.FLASH_CLOUD_URL ?? 'http://127.0.0.1:7711').replace(/\/+$/, ''),
+  };
 }
 
 function pidOf(home: string): number | undefined {
@@ -49,15 +52,28 @@ export async function cloudStatus(env: NodeJS.ProcessEnv = process.env): Promise
   const pid = pidOf(home);
   const running = pid !== undefined && alive(pid) && (await answers(url));
   const keyFile = join(home, 'api-key');
-  return { running, url, home, ...(pid && running ? { pid } : {}), ...(existsSync(keyFile) ? { apiKey: readFileSync(keyFile, 'utf8').trim() } : {}) };
+  return {
+    running,
+    url,
+    home,
+    ...(pid && running ? { pid } : {}),
+    ...(existsSync(keyFile) ? { apiKey: readFileSync(keyFile, 'utf8').trim() } : {}),
+  };
 }
 
 /** Starts the local cloud in the background (pid file, log file), or finds it running. */
-export async function startCloud(env: NodeJS.ProcessEnv = process.env, timeoutMs = 30_000): Promise<CloudInfo & { started: boolean }> {
+export async function startCloud(
+  env: NodeJS.ProcessEnv = process.env,
+  timeoutMs = 30_000,
+): Promise<CloudInfo & { started: boolean }> {
   const status = await cloudStatus(env);
   if (status.running) return { ...status, started: false };
   const { home, url } = cloudLocation(env);
-  if (await answers(url)) throw new FlashError('CLOUD_PORT_TAKEN', `something else answers at ${url}: stop it, or set FLASH_CLOUD_URL to a free port`);
+  if (await answers(url))
+    throw new FlashError(
+      'CLOUD_PORT_TAKEN',
+      `something else answers at ${url}: stop it, or set FLASH_CLOUD_URL to a free port`,
+    );
   mkdirSync(home, { recursive: true });
   const entry = resolve(__dirname, '..', '..', '..', 'emulator', 'main');
   const args = existsSync(`${entry}.js`) ? [`${entry}.js`] : ['--import', 'tsx', `${entry}.ts`];
@@ -65,7 +81,13 @@ export async function startCloud(env: NodeJS.ProcessEnv = process.env, timeoutMs
   const child = spawn(process.execPath, args, {
     detached: true,
     stdio: ['ignore', log, log],
-    env: { PATH: env.PATH, HOME: env.HOME, FLASH_HOME: flashHome(env), FLASH_CLOUD_URL: url, ...(env.FLASH_CLOUD_FAULTS ? { FLASH_CLOUD_FAULTS: env.FLASH_CLOUD_FAULTS } : {}) },
+    env: {
+      PATH: env.PATH,
+      HOME: env.HOME,
+      FLASH_HOME: flashHome(env),
+      FLASH_CLOUD_URL: url,
+      ...(env.FLASH_CLOUD_FAULTS ? { FLASH_CLOUD_FAULTS: env.FLASH_CLOUD_FAULTS } : {}),
+    },
   });
   child.unref();
   const deadline = Date.now() + timeoutMs;
@@ -74,7 +96,10 @@ export async function startCloud(env: NodeJS.ProcessEnv = process.env, timeoutMs
     if (await answers(url)) return { ...(await cloudStatus(env)), started: true };
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new FlashError('CLOUD_START_FAILED', `the local cloud did not come up at ${url}: see ${join(home, 'cloud.log')}`);
+  throw new FlashError(
+    'CLOUD_START_FAILED',
+    `the local cloud did not come up at ${url}: see ${join(home, 'cloud.log')}`,
+  );
 }
 
 /** Stops the local cloud (it stops its workers first); false when it was not running. */

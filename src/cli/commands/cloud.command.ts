@@ -4,16 +4,32 @@ import { z } from 'zod';
 import { FlashError } from '../../domain/errors';
 import { cloudStatus, startCloud, stopCloud } from '../cloud/cloud-process';
 
-const endpoints = z.object({ data: z.object({ myself: z.object({ endpoints: z.array(z.object({ id: z.string(), name: z.string().nullable() })) }) }) });
+const endpoints = z.object({
+  data: z.object({
+    myself: z.object({ endpoints: z.array(z.object({ id: z.string(), name: z.string().nullable() })) }),
+  }),
+});
 
 async function logsOf(resource: string, lines: number): Promise<string> {
   const status = await cloudStatus();
-  if (!status.running || !status.apiKey) throw new FlashError('CLOUD_NOT_RUNNING', `the local cloud is not running at ${status.url}: start it with \`flash cloud start\``);
+  if (!status.running || !status.apiKey)
+    throw new FlashError(
+      'CLOUD_NOT_RUNNING',
+      `the local cloud is not running at ${status.url}: start it with \`flash cloud start\``,
+    );
   const headers = { authorization: `Bearer ${status.apiKey}`, 'content-type': 'application/json' };
-  const res = await request(`${status.url}/graphql`, { method: 'POST', headers, body: JSON.stringify({ query: '{ myself { endpoints { id name } } }' }) });
+  const res = await request(`${status.url}/graphql`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ query: '{ myself { endpoints { id name } } }' }),
+  });
   const list = endpoints.parse(await res.body.json()).data.myself.endpoints;
   const matches = list.filter((e) => e.name === resource || e.id === resource);
-  if (matches.length === 0) throw new FlashError('RESOURCE_NOT_FOUND', `no endpoint named ${resource} on the local cloud (endpoints: ${list.map((e) => e.name).join(', ') || 'none'})`);
+  if (matches.length === 0)
+    throw new FlashError(
+      'RESOURCE_NOT_FOUND',
+      `no endpoint named ${resource} on the local cloud (endpoints: ${list.map((e) => e.name).join(', ') || 'none'})`,
+    );
   const parts = await Promise.all(
     matches.map(async (e) => {
       const logs = await request(`${status.url}/admin/logs/${e.id}?lines=${lines}`, { headers });
@@ -25,7 +41,9 @@ async function logsOf(resource: string, lines: number): Promise<string> {
 
 /** `flash cloud start|stop|status|logs <resource>`. */
 export function registerCloudCommands(program: Command): void {
-  const cloud = program.command('cloud').description('the local, RunPod-compatible cloud ($FLASH_HOME/cloud, FLASH_CLOUD_URL)');
+  const cloud = program
+    .command('cloud')
+    .description('the local, RunPod-compatible cloud ($FLASH_HOME/cloud, FLASH_CLOUD_URL)');
   cloud
     .command('start')
     .description('start the local cloud in the background (or find it running)')
@@ -34,7 +52,10 @@ export function registerCloudCommands(program: Command): void {
       const info = await startCloud();
       const { apiKey: _key, ...shown } = info;
       if (options.json) console.log(JSON.stringify(shown));
-      else console.log(`${info.started ? 'started' : 'already running'}: ${info.url} (pid ${info.pid ?? '?'}, state in ${info.home})`);
+      else
+        console.log(
+          `${info.started ? 'started' : 'already running'}: ${info.url} (pid ${info.pid ?? '?'}, state in ${info.home})`,
+        );
     });
   cloud
     .command('stop')
@@ -43,7 +64,8 @@ export function registerCloudCommands(program: Command): void {
     .action(async (options: { json?: boolean }) => {
       const stopped = await stopCloud();
       if (options.json) console.log(JSON.stringify({ stopped }));
-      else console.log(stopped ? 'stopped the local cloud and its workers' : 'the local cloud was not running');
+      else
+        console.log(stopped ? 'stopped the local cloud and its workers' : 'the local cloud was not running');
     });
   cloud
     .command('status')
@@ -52,7 +74,12 @@ export function registerCloudCommands(program: Command): void {
     .action(async (options: { json?: boolean }) => {
       const { apiKey: _key, ...info } = await cloudStatus();
       if (options.json) console.log(JSON.stringify(info));
-      else console.log(info.running ? `running at ${info.url} (pid ${info.pid}), state in ${info.home}` : `not running (expected at ${info.url})`);
+      else
+        console.log(
+          info.running
+            ? `running at ${info.url} (pid ${info.pid}), state in ${info.home}`
+            : `not running (expected at ${info.url})`,
+        );
     });
   cloud
     .command('logs')
