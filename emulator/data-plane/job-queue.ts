@@ -290,7 +290,25 @@ export class JobQueue {
   workerGone(workerId: string, why: string): void {
     for (const job of this.jobs.values())
       if (job.status === 'IN_PROGRESS' && job.workerId === workerId) this.requeueOrFail(job, why);
-    for (const [waiter, id] of this.workerFor) if (id === workerId) this.workerFor.delete(waiter);
+    for (const [waiter, id] of [...this.workerFor]) {
+      if (id !== workerId) continue;
+      // a long poll of the dead worker must not be handed a job
+      for (const list of this.takers.values()) {
+        const at = list.indexOf(waiter);
+        if (at >= 0) list.splice(at, 1);
+      }
+      this.workerFor.delete(waiter);
+      waiter(undefined);
+    }
+  }
+
+  /** Workers of an endpoint that hold a job now. */
+  busyWorkers(endpointId: string): Set<string> {
+    const busy = new Set<string>();
+    for (const job of this.jobs.values())
+      if (job.endpointId === endpointId && job.status === 'IN_PROGRESS' && job.workerId)
+        busy.add(job.workerId);
+    return busy;
   }
 
   private requeueOrFail(job: Job, why: string): void {

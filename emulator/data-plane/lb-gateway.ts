@@ -58,6 +58,7 @@ export async function registerLbGateway(app: FastifyInstance, options: LbGateway
       try {
         const worker = await options.supervisor.readyLbWorker(endpoint.id, options.waitMs ?? 120_000);
         if (!worker?.ports) return reply.code(503).send({ error: 'no workers available' });
+        options.supervisor.markBusy(worker.id);
         const query = req.url.includes('?') ? req.url.slice(req.url.indexOf('?')) : '';
         const headers: Record<string, string> = {};
         for (const [name, value] of Object.entries(req.headers))

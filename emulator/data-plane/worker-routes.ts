@@ -28,7 +28,7 @@ export function registerWorkerRoutes(
 
   app.get<{ Params: Params }>('/v2/:endpointId/job-take/:workerId', async (req, reply) => {
     if (!authorised(req, reply)) return reply;
-    supervisor.markBusy(req.params.workerId);
+    supervisor.markSeen(req.params.workerId);
     const job = await jobs.take(req.params.endpointId, req.params.workerId, options.takeWaitMs ?? 20_000);
     if (!job) return reply.code(204).send();
     supervisor.markBusy(req.params.workerId);

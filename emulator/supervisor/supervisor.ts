@@ -73,6 +73,13 @@ export class Supervisor {
     return this.problems.get(endpointId);
   }
 
+  /** A QB worker asked for work: it is up. */
+  markSeen(workerId: string): void {
+    const w = this.workers.get(workerId);
+    if (w) w.ready = true;
+  }
+
+  /** A worker got or finished a job: it is not idle. */
   markBusy(workerId: string): void {
     const w = this.workers.get(workerId);
     if (w) {
@@ -237,7 +244,9 @@ export class Supervisor {
       const endpoint = this.options.state.get('endpoint', w.endpointId);
       if (!endpoint || w.stopping) continue;
       if (w.ports) void this.probe(w);
-      const busy = this.options.jobs.depth(w.endpointId).inProgress > 0;
+      const busy = w.ports
+        ? this.options.jobs.depth(w.endpointId).inProgress > 0
+        : this.options.jobs.busyWorkers(w.endpointId).has(w.id);
       if (busy) w.lastBusyAt = now;
       if (
         !busy &&
