@@ -1,22 +1,14 @@
-import { request } from 'undici';
 import { UpstreamFailed } from '../../src/domain/errors';
 import { buildApp, type BuildResult } from '../../src/build/build-app';
 import { createCloud } from '../../emulator/cloud-app';
 import { copyFixtureApp } from '../support/app-fixture';
+import { cloudHttp } from '../support/cloud-http';
 import { tempDir } from '../support/ledger-processes';
 import { deployToCloud } from '../support/local-deploy';
 
 jest.setTimeout(120_000);
 
-async function http(method: 'GET' | 'POST', url: string, key: string, body?: unknown) {
-  const res = await request(url, {
-    method,
-    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.body.text();
-  return { status: res.statusCode, json: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
-}
+const http = cloudHttp;
 
 let build: BuildResult;
 beforeAll(async () => {

@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage } from 'node:http';
-import { request } from 'undici';
 import { buildApp } from '../../src/build/build-app';
 import { createCloud } from '../../emulator/cloud-app';
 import { writeApp } from '../support/app-fixture';
+import { cloudHttp } from '../support/cloud-http';
 import { tempDir } from '../support/ledger-processes';
 import { deployToCloud } from '../support/local-deploy';
 
@@ -19,15 +19,7 @@ web.get('/hello', () => ({ hello: 'world' }));
 `,
 };
 
-async function http(method: 'GET' | 'POST', url: string, key: string, body?: unknown) {
-  const res = await request(url, {
-    method,
-    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.body.text();
-  return { status: res.statusCode, json: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
-}
+const http = cloudHttp;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -1,28 +1,16 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { request } from 'undici';
 import { buildApp, type BuildResult } from '../../src/build/build-app';
 import { createCloud, type Cloud } from '../../emulator/cloud-app';
 import { copyFixtureApp } from '../support/app-fixture';
+import { cloudHttp } from '../support/cloud-http';
 import { tempDir } from '../support/ledger-processes';
 import { deployToCloud, type LocalDeployment } from '../support/local-deploy';
 
 jest.setTimeout(120_000);
 
-async function http(method: 'GET' | 'POST', url: string, key: string, body?: unknown) {
-  const res = await request(url, {
-    method,
-    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.body.text();
-  return {
-    status: res.statusCode,
-    headers: res.headers,
-    json: text ? (JSON.parse(text) as Record<string, unknown>) : {},
-  };
-}
+const http = cloudHttp;
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
   const deadline = Date.now() + ms;

@@ -63,28 +63,38 @@ export class RunpodRest {
     }
   }
 
-  private async rest(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
-    const url = `${this.options.restBaseUrl.replace(/\/+$/, '')}${path}`;
-    let res;
+  /** One JSON request with the Bearer key; a transport failure is RUNPOD_UNAVAILABLE. */
+  private async send(
+    method: 'GET' | 'POST',
+    url: string,
+    body?: unknown,
+  ): Promise<{ status: number; text: string }> {
     try {
-      res = await request(url, {
+      const res = await request(url, {
         method,
         headers: { authorization: `Bearer ${this.options.apiKey}`, 'content-type': 'application/json' },
         body: body === undefined ? undefined : JSON.stringify(body),
         dispatcher: this.options.dispatcher,
+        headersTimeout: 330_000,
+        bodyTimeout: 330_000,
       });
+      return { status: res.statusCode, text: await res.body.text() };
     } catch (error) {
       throw new UpstreamFailed('RUNPOD_UNAVAILABLE', `${url} did not answer: ${(error as Error).message}`, {
         cause: error,
       });
     }
-    const text = await res.body.text();
-    if (res.statusCode === 401 || res.statusCode === 403)
+  }
+
+  private async rest(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
+    const url = `${this.options.restBaseUrl.replace(/\/+$/, '')}${path}`;
+    const { status, text } = await this.send(method, url, body);
+    if (status === 401 || status === 403)
       throw new UpstreamFailed('RUNPOD_UNAUTHORIZED', `${url} refused the API key`);
-    if (res.statusCode >= 400)
+    if (status >= 400)
       throw new UpstreamFailed(
         'RUNPOD_REJECTED',
-        `${method} ${url} answered ${res.statusCode}: ${text.slice(0, 300)}`,
+        `${method} ${url} answered ${status}: ${text.slice(0, 300)}`,
       );
     return text ? (JSON.parse(text) as unknown) : null;
   }
@@ -99,26 +109,11 @@ export class RunpodRest {
   }
 
   private async job(method: 'GET' | 'POST', url: string, body?: unknown): Promise<JobObject> {
-    let res;
-    try {
-      res = await request(url, {
-        method,
-        headers: { authorization: `Bearer ${this.options.apiKey}`, 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        dispatcher: this.options.dispatcher,
-        headersTimeout: 330_000,
-        bodyTimeout: 330_000,
-      });
-    } catch (error) {
-      throw new UpstreamFailed('RUNPOD_UNAVAILABLE', `${url} did not answer: ${(error as Error).message}`, {
-        cause: error,
-      });
-    }
-    const text = await res.body.text();
-    if (res.statusCode >= 400)
+    const { status, text } = await this.send(method, url, body);
+    if (status >= 400)
       throw new UpstreamFailed(
-        res.statusCode === 404 ? 'RUNPOD_NOT_FOUND' : 'RUNPOD_REJECTED',
-        `${method} ${url} answered ${res.statusCode}: ${text.slice(0, 300)}`,
+        status === 404 ? 'RUNPOD_NOT_FOUND' : 'RUNPOD_REJECTED',
+        `${method} ${url} answered ${status}: ${text.slice(0, 300)}`,
       );
     return jobObjectSchema.parse(JSON.parse(text));
   }
