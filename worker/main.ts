@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { Agent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { loadEndpoint, loadManifest, WorkerStartError } from './app-loader';
 import { createLogger, type WorkerLogger } from './logger';
 import { createHealthApp, createLbApp } from './lb/lb-app';
@@ -8,6 +8,7 @@ import { startJobLoop } from './qb/job-loop';
 import { createRuntime, installRuntime } from './runtime/flash-runtime';
 import { ServiceRegistry } from './runtime/service-registry';
 import { readResourcesEndpoints } from './runtime/state-manager-reader';
+import { undici } from './runtime/undici-lazy';
 
 export interface RunningWorker {
   mode: WorkerMode;
@@ -41,7 +42,9 @@ export async function startWorker(options: WorkerOptions = {}): Promise<RunningW
       env.RUNPOD_API_KEY,
       env.RUNPOD_AI_API_KEY,
     ]);
-  const dispatcher = options.dispatcher ?? new Agent({ keepAliveTimeout: 30_000, connections: 64 });
+  let made = options.dispatcher;
+  const dispatcher = (): Dispatcher =>
+    (made ??= new (undici().Agent)({ keepAliveTimeout: 30_000, connections: 64 }));
   const manifest = loadManifest(appDir);
   const decision = decideMode(env, manifest);
   if (!decision.ok) throw new WorkerStartError('MODE_INVALID', decision.message);
@@ -69,7 +72,7 @@ export async function startWorker(options: WorkerOptions = {}): Promise<RunningW
               graphqlUrl: `${env.RUNPOD_API_BASE_URL}/graphql`,
               apiKey,
               environmentId: environment,
-              dispatcher,
+              dispatcher: dispatcher(),
             }),
         })
       : undefined;
@@ -95,7 +98,7 @@ export async function startWorker(options: WorkerOptions = {}): Promise<RunningW
     await definition.warm();
     const loop = startJobLoop({
       definition,
-      dispatcher,
+      dispatcher: dispatcher(),
       logger,
       concurrency: resource.max_concurrency ?? 1,
       api: {

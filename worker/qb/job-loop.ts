@@ -1,5 +1,5 @@
 import type { Dispatcher } from 'undici';
-import { request } from 'undici';
+import { undici } from '../runtime/undici-lazy';
 import type { QueueEndpointDefinition } from '../contract/endpoint-definition';
 import { takenJobSchema } from '../contract/job';
 import type { WorkerLogger } from '../logger';
@@ -50,7 +50,7 @@ export function startJobLoop(options: JobLoopOptions): {
     const url = `${fill(api.doneUrl, jobId)}&isStream=false`;
     for (let attempt = 1; attempt <= 3; attempt++) {
       try {
-        const res = await request(url, {
+        const res = await undici().request(url, {
           method: 'POST',
           headers: { ...headers, 'x-request-id': jobId },
           body: JSON.stringify(body),
@@ -93,7 +93,7 @@ export function startJobLoop(options: JobLoopOptions): {
       const url = `${base}${batch ? `&batch_size=${free}` : ''}&job_in_progress=${running.size > 0 ? 1 : 0}`;
       let jobs: unknown[];
       try {
-        const res = await request(url, {
+        const res = await undici().request(url, {
           method: 'GET',
           headers,
           dispatcher,
@@ -135,10 +135,11 @@ export function startJobLoop(options: JobLoopOptions): {
   const ping = api.pingUrl
     ? setInterval(() => {
         const ids = [...running].join(',');
-        request(
-          `${fill(api.pingUrl ?? '')}${ids ? `${api.pingUrl?.includes('?') ? '&' : '?'}job_id=${ids}` : ''}`,
-          { headers, dispatcher },
-        )
+        undici()
+          .request(
+            `${fill(api.pingUrl ?? '')}${ids ? `${api.pingUrl?.includes('?') ? '&' : '?'}job_id=${ids}` : ''}`,
+            { headers, dispatcher },
+          )
           .then((res) => res.body.dump())
           .catch(() => undefined); // a missed heartbeat is not an error
       }, api.pingIntervalMs)

@@ -16,7 +16,8 @@ export interface RuntimeOptions {
   /** Present only when the endpoint was deployed with RUNPOD_API_KEY (it makes remote calls). */
   apiKey?: string;
   registry?: ServiceRegistry;
-  dispatcher: Dispatcher;
+  /** Made on first remote call. */
+  dispatcher: () => Dispatcher;
   callTimeoutMs?: number;
 }
 
@@ -44,7 +45,7 @@ export function createRuntime(options: RuntimeOptions): FlashRuntime {
           peer: name,
           url,
           apiKey: options.apiKey,
-          dispatcher: options.dispatcher,
+          dispatcher: options.dispatcher(),
           timeoutMs: options.callTimeoutMs,
         },
         input,

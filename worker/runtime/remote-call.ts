@@ -1,4 +1,5 @@
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { undici } from './undici-lazy';
 import { EMPTY_INPUT_SENTINEL, jobObjectSchema, TERMINAL_STATUSES, type JobObject } from '../contract/job';
 
 /** A call to a peer endpoint failed; the message carries the peer's name and its own message. */
@@ -48,7 +49,7 @@ export async function callQueueEndpoint(options: RemoteCallOptions, input: unkno
     let res;
     try {
       const left = Math.max(1000, deadline - Date.now());
-      res = await request(target, {
+      res = await undici().request(target, {
         method,
         headers,
         body,

@@ -1,4 +1,5 @@
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { undici } from './undici-lazy';
 import { z } from 'zod';
 
 const graphqlAnswer = z.object({
@@ -29,7 +30,7 @@ export async function readResourcesEndpoints(options: {
   ): Promise<Record<string, unknown>> => {
     let res;
     try {
-      res = await request(options.graphqlUrl, {
+      res = await undici().request(options.graphqlUrl, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${options.apiKey}` },
         body: JSON.stringify({ query, variables }),
