@@ -42,6 +42,8 @@ type Waiter = (job: Job | undefined) => void;
 /** Jobs of every QB endpoint: FIFO per endpoint, long-polled by workers, persisted so none is lost. */
 export class JobQueue {
   private readonly jobs = new Map<string, Job>();
+  /** Jobs IN_PROGRESS, so counting them never scans the retained results. */
+  private readonly running = new Map<string, Job>();
   private readonly queued = new Map<string, string[]>();
   private readonly takers = new Map<string, Waiter[]>();
   private readonly finishers = new Map<string, Set<Waiter>>();
@@ -130,6 +132,7 @@ export class JobQueue {
 
   private start(job: Job, taker: Waiter): void {
     job.status = 'IN_PROGRESS';
+    this.running.set(job.id, job);
     job.startedAt = this.now();
     job.workerId = this.workerFor.get(taker);
     job.attempts += 1;
@@ -210,6 +213,7 @@ export class JobQueue {
     const wasQueued = job.status === 'IN_QUEUE';
     clearTimeout(this.timers.get(job.id));
     this.timers.delete(job.id);
+    this.running.delete(job.id);
     job.status = status;
     job.completedAt = this.now();
     job.output = result.output;
@@ -313,6 +317,7 @@ export class JobQueue {
 
   private requeueOrFail(job: Job, why: string): void {
     clearTimeout(this.timers.get(job.id));
+    this.running.delete(job.id);
     if (job.attempts < 2) {
       Object.assign(job, { status: 'IN_QUEUE', workerId: undefined, startedAt: undefined });
       this.persist(job);
@@ -331,6 +336,7 @@ export class JobQueue {
       if (job.endpointId !== endpointId) continue;
       clearTimeout(this.timers.get(job.id));
       this.jobs.delete(job.id);
+      this.running.delete(job.id);
       this.db.removeJob(job.id);
     }
     this.queued.delete(endpointId);
@@ -349,6 +355,7 @@ export class JobQueue {
       if (!expired) continue;
       if (job.status === 'IN_QUEUE') this.removeFromQueue(job);
       clearTimeout(this.timers.get(job.id));
+      this.running.delete(job.id);
       this.jobs.delete(job.id);
       this.db.removeJob(job.id);
     }
