@@ -56,7 +56,7 @@ export function buildProgram(): Command {
     .command('events')
     .description('print the ledger in order ($FLASH_HOME/ledger.db, or FLASH_LEDGER)')
     .option('--json', 'print the events as JSON lines')
-    .option('--follow', 'keep printing events as any process appends them (Ctrl-C to stop)')
+    .option('--follow', 'keep printing events as every process appends them (Ctrl-C to stop)')
     .option('--from <position>', 'first ledger position to print', undefined)
     .option('--limit <n>', 'most events to print without --follow', undefined)
     .action(eventsCommand);

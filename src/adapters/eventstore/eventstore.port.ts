@@ -3,7 +3,7 @@
  * (the default, `$FLASH_HOME/ledger.db`) and EventStoreDB (`FLASH_LEDGER=esdb://...`).
  */
 
-/** What an append expects of the stream first: any state, no stream yet, some stream, or this exact last revision. */
+/** What an append expects of the stream first: whatever state, no stream yet, some stream, or this exact last revision. */
 export type ExpectedRevision = 'any' | 'no_stream' | 'stream_exists' | bigint;
 
 /** Metadata recorded with every event. */
