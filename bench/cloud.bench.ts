@@ -78,6 +78,8 @@ lb.post('/echo', ({ body }) => body);
     }
 
     let done = 0;
+    const delays: number[] = [];
+    const execs: number[] = [];
     const stopAt = now() + LOAD_MS;
     const started = now();
     await Promise.all(
@@ -86,6 +88,8 @@ lb.post('/echo', ({ body }) => body);
           const out = await call(`${d.urls.echo}/runsync`, { input: { k } });
           if (out.status !== 'COMPLETED')
             throw new Error(`runsync under load answered ${JSON.stringify(out)}`);
+          delays.push(Number(out.delayTime));
+          execs.push(Number(out.executionTime));
           done += 1;
         }
       }),
@@ -148,6 +152,7 @@ lb.post('/echo', ({ body }) => body);
         n: SEQUENTIAL,
       },
       runsync_req_per_s_at_32_in_flight: Math.round(perSecond),
+      under_load_ms: { queue_wait_p50: percentile(delays, 50), worker_time_p50: percentile(execs, 50) },
       lb_ms: {
         direct_p50: round(percentile(direct, 50)),
         gateway_p50: round(percentile(gateway, 50)),
