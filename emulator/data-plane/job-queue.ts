@@ -7,25 +7,10 @@ import {
   type RunRequest,
 } from '../../worker/contract/job';
 import type { CloudDb } from '../state/cloud-db';
+import { isExpired, jobObject, type Job } from './job';
+import { TerminalWaiters } from './terminal-waiters';
 
-export interface Job {
-  id: string;
-  endpointId: string;
-  status: JobStatus;
-  input: unknown;
-  webhook?: string;
-  executionTimeoutMs: number;
-  ttlMs: number;
-  sync: boolean;
-  createdAt: number;
-  startedAt?: number;
-  completedAt?: number;
-  workerId?: string;
-  attempts: number;
-  output?: unknown;
-  error?: string;
-  stream: unknown[];
-}
+export type { Job } from './job';
 
 export interface JobQueueOptions {
   now?: () => number;
@@ -46,7 +31,7 @@ export class JobQueue {
   private readonly running = new Map<string, Job>();
   private readonly queued = new Map<string, string[]>();
   private readonly takers = new Map<string, Waiter[]>();
-  private readonly finishers = new Map<string, Set<Waiter>>();
+  private readonly finishers = new TerminalWaiters();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly totals = new Map<string, { completed: number; failed: number; retried: number }>();
   private readonly now: () => number;
@@ -222,8 +207,7 @@ export class JobQueue {
     if (status === 'COMPLETED') this.total(job.endpointId).completed += 1;
     if (status === 'FAILED' || status === 'TIMED_OUT') this.total(job.endpointId).failed += 1;
     this.persist(job);
-    for (const waiter of this.finishers.get(job.id) ?? []) waiter(job);
-    this.finishers.delete(job.id);
+    this.finishers.notify(job);
     if (job.webhook) this.options.deliverWebhook?.(job.webhook, this.toObject(job));
   }
 
@@ -241,19 +225,7 @@ export class JobQueue {
   waitTerminal(jobId: string, ms: number): Promise<Job | undefined> {
     const job = this.jobs.get(jobId);
     if (!job || TERMINAL_STATUSES.includes(job.status) || ms <= 0) return Promise.resolve(job);
-    return new Promise((resolve) => {
-      const set = this.finishers.get(jobId) ?? new Set<Waiter>();
-      const waiter: Waiter = (done) => {
-        clearTimeout(timer);
-        resolve(done);
-      };
-      const timer = setTimeout(() => {
-        set.delete(waiter);
-        resolve(this.jobs.get(jobId));
-      }, ms);
-      set.add(waiter);
-      this.finishers.set(jobId, set);
-    });
+    return this.finishers.wait(jobId, ms, () => this.jobs.get(jobId));
   }
 
   cancel(jobId: string): Job | undefined {
@@ -348,11 +320,7 @@ export class JobQueue {
   sweep(retention = this.options.retentionMs ?? { run: 30 * 60_000, sync: 60_000 }): void {
     const now = this.now();
     for (const job of [...this.jobs.values()]) {
-      const expired =
-        now - job.createdAt > job.ttlMs ||
-        (job.completedAt !== undefined &&
-          now - job.completedAt > (job.sync ? retention.sync : retention.run));
-      if (!expired) continue;
+      if (!isExpired(job, now, retention)) continue;
       if (job.status === 'IN_QUEUE') this.removeFromQueue(job);
       clearTimeout(this.timers.get(job.id));
       this.running.delete(job.id);
@@ -362,17 +330,7 @@ export class JobQueue {
   }
 
   toObject(job: Job): JobObject {
-    return {
-      id: job.id,
-      status: job.status,
-      ...(job.startedAt !== undefined ? { delayTime: job.startedAt - job.createdAt } : {}),
-      ...(job.completedAt !== undefined && job.startedAt !== undefined
-        ? { executionTime: job.completedAt - job.startedAt }
-        : {}),
-      ...(job.workerId ? { workerId: job.workerId } : {}),
-      ...(job.output !== undefined ? { output: job.output } : {}),
-      ...(job.error !== undefined ? { error: job.error } : {}),
-    };
+    return jobObject(job);
   }
 
   close(): void {

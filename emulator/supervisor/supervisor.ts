@@ -1,13 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { request } from 'undici';
 import type { JobQueue } from '../data-plane/job-queue';
 import type { ControlState } from '../state/control-state';
 import type { EndpointRecord } from '../state/records';
 import { unpackedBuild } from './artifact-store';
+import { freePort } from './free-port';
 import { workerEnvironment } from './worker-env';
+import { workerLogs } from './worker-logs';
 
 export interface WorkerProcess {
   id: string;
@@ -29,17 +30,6 @@ export interface SupervisorOptions {
   workerEntry: string;
   pingIntervalMs?: number;
   log?: (message: string, fields?: Record<string, unknown>) => void;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
 
 /**
@@ -288,17 +278,9 @@ export class Supervisor {
     }
   }
 
-  /** The last `lines` lines of each worker's log for an endpoint, newest workers last. */
+  /** The last `lines` lines of each worker's log for an endpoint. */
   logs(endpointId: string, lines = 200): string {
-    const dir = join(this.options.home, 'logs', endpointId);
-    if (!existsSync(dir)) return '';
-    return readdirSync(dir)
-      .filter((f) => f.endsWith('.log'))
-      .map(
-        (f) =>
-          `== worker ${f.replace(/\.log$/, '')} ==\n${readFileSync(join(dir, f), 'utf8').split('\n').slice(-lines).join('\n')}`,
-      )
-      .join('\n');
+    return workerLogs(join(this.options.home, 'logs', endpointId), lines);
   }
 
   async stopAll(): Promise<void> {
