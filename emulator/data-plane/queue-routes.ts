@@ -161,12 +161,26 @@ export function registerQueueRoutes(app: FastifyInstance, options: QueueRouteOpt
     return endpoint ? reply.send({ removed: jobs.purge(endpoint.id), status: 'completed' }) : reply;
   });
 
+  /** Worker counters as `/health` and `/metrics` report them. */
+  const workerCounters = (endpointId: string) => {
+    const counts = jobs.counts(endpointId);
+    const workers = supervisor.workersOf(endpointId);
+    const ready = workers.filter((w) => w.ready);
+    const counters = {
+      idle: Math.max(0, ready.length - counts.inProgress),
+      initializing: workers.length - ready.length,
+      ready: ready.length,
+      running: Math.min(ready.length, counts.inProgress),
+      throttled: 0,
+      unhealthy: supervisor.problemOf(endpointId) ? 1 : 0,
+    };
+    return { counts, counters, readyWorkers: ready.map((w) => w.id) };
+  };
+
   app.get<{ Params: Params }>('/v2/:endpointId/health', async (req, reply) => {
     const endpoint = endpointFor(req, reply);
     if (!endpoint) return reply;
-    const counts = jobs.counts(endpoint.id);
-    const workers = supervisor.workersOf(endpoint.id);
-    const ready = workers.filter((w) => w.ready).length;
+    const { counts, counters } = workerCounters(endpoint.id);
     return reply.send({
       jobs: {
         completed: counts.completed,
@@ -175,14 +189,14 @@ export function registerQueueRoutes(app: FastifyInstance, options: QueueRouteOpt
         inQueue: counts.inQueue,
         retried: counts.retried,
       },
-      workers: {
-        idle: Math.max(0, ready - counts.inProgress),
-        initializing: workers.length - ready,
-        ready,
-        running: Math.min(ready, counts.inProgress),
-        throttled: 0,
-        unhealthy: supervisor.problemOf(endpoint.id) ? 1 : 0,
-      },
+      workers: counters,
     });
+  });
+
+  app.get<{ Params: Params }>('/v2/:endpointId/metrics', async (req, reply) => {
+    const endpoint = endpointFor(req, reply);
+    if (!endpoint) return reply;
+    const { counters, readyWorkers } = workerCounters(endpoint.id);
+    return reply.send({ workers: counters, readyWorkers });
   });
 }

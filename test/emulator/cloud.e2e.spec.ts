@@ -75,6 +75,12 @@ describe('the local cloud, with real worker processes', () => {
     expect(typeof done.delayTime).toBe('number');
     expect(typeof done.executionTime).toBe('number');
     const health = await http('GET', `${d.urls.echo}/health`, cloud.apiKey);
+    const metrics = await http('GET', `${d.urls.echo}/metrics`, cloud.apiKey);
+    expect(metrics.json).toMatchObject({
+      workers: { ready: expect.any(Number), unhealthy: 0 },
+      readyWorkers: expect.any(Array),
+    });
+    expect((metrics.json.readyWorkers as string[]).length).toBeGreaterThanOrEqual(1);
     expect(health.json).toMatchObject({
       jobs: { completed: expect.any(Number), failed: 0, inQueue: 0 },
       workers: { throttled: 0 },
