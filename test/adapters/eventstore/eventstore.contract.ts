@@ -160,26 +160,7 @@ export function eventStoreContract(name: string, makeFixture: () => Promise<Stor
         const s = stream();
         const id = randomUUID();
         const causedBy = randomUUID();
-        await store.append(
-          s,
-          [
-            {
-              id,
-              type: 'UrlCollected',
-              data: { resource: 'gpu_worker', url: 'http://x/v2/ep1', n: [1, { a: null }] },
-              metadata: {
-                actor: 'reactor:provisioning',
-                correlationId: 'corr-1',
-                causationId: causedBy,
-                schemaVersion: 2,
-              },
-            },
-            ev('KeyInjected', { resource: 'gpu_worker' }),
-          ],
-          { expectedRevision: 'no_stream' },
-        );
-        const [first, second] = await store.read(s);
-        expect(first).toMatchObject({
+        const written = {
           id,
           type: 'UrlCollected',
           data: { resource: 'gpu_worker', url: 'http://x/v2/ep1', n: [1, { a: null }] },
@@ -189,9 +170,12 @@ export function eventStoreContract(name: string, makeFixture: () => Promise<Stor
             causationId: causedBy,
             schemaVersion: 2,
           },
-          stream: s,
-          revision: 0n,
+        };
+        await store.append(s, [written, ev('KeyInjected', { resource: 'gpu_worker' })], {
+          expectedRevision: 'no_stream',
         });
+        const [first, second] = await store.read(s);
+        expect(first).toMatchObject({ ...written, stream: s, revision: 0n });
         expect(Number.isNaN(Date.parse(first!.recordedAt))).toBe(false);
         expect(second!.id).toMatch(/^[0-9a-f-]{36}$/);
         expect(second!.metadata).toEqual({

@@ -177,23 +177,11 @@ describe('the embedded ledger under load', () => {
     const store = new SqliteEventStore(file);
     const startAt = Date.now() + 1500;
     const s = `deployment-${randomUUID()}`;
+    const contend = (writer: string) =>
+      runLedgerChild({ ledger: `sqlite:${file}`, mode: 'contend', stream: s, count: 30, startAt, writer });
     await Promise.all([
-      runLedgerChild({
-        ledger: `sqlite:${file}`,
-        mode: 'contend',
-        stream: s,
-        count: 30,
-        startAt,
-        writer: 'a',
-      }),
-      runLedgerChild({
-        ledger: `sqlite:${file}`,
-        mode: 'contend',
-        stream: s,
-        count: 30,
-        startAt,
-        writer: 'b',
-      }),
+      contend('a'),
+      contend('b'),
       runLedgerChild({
         ledger: `sqlite:${file}`,
         mode: 'any',
