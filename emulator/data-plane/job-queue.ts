@@ -8,6 +8,7 @@ import {
 } from '../../worker/contract/job';
 import type { CloudDb } from '../state/cloud-db';
 import { isExpired, jobObject, type Job } from './job';
+import { JobJournal } from './job-journal';
 import { TerminalWaiters } from './terminal-waiters';
 
 export type { Job } from './job';
@@ -27,8 +28,14 @@ type Waiter = (job: Job | undefined) => void;
 /** Jobs of every QB endpoint: FIFO per endpoint, long-polled by workers, persisted so none is lost. */
 export class JobQueue {
   private readonly jobs = new Map<string, Job>();
-  /** Jobs IN_PROGRESS, so counting them never scans the retained results. */
-  private readonly running = new Map<string, Job>();
+  /** Jobs IN_PROGRESS per endpoint, so counting them never scans the retained results. */
+  private readonly running = new Map<string, Map<string, Job>>();
+  private readonly journal: JobJournal;
+  /**
+   * /runsync jobs whose id a caller knows. Until its /runsync answers, only the waiting caller knows a sync
+   * job, and a cloud that dies takes that caller's connection with it: such a job is kept in memory only.
+   */
+  private readonly announced = new Set<string>();
   private readonly queued = new Map<string, string[]>();
   private readonly takers = new Map<string, Waiter[]>();
   private readonly finishers = new TerminalWaiters();
@@ -37,12 +44,14 @@ export class JobQueue {
   private readonly now: () => number;
 
   constructor(
-    private readonly db: CloudDb,
+    db: CloudDb,
     private readonly options: JobQueueOptions = {},
   ) {
     this.now = options.now ?? Date.now;
+    this.journal = new JobJournal(db);
     for (const job of db.allJobs<Job>()) {
       this.jobs.set(job.id, job);
+      if (job.sync) this.announced.add(job.id);
       // a job that was running when the cloud stopped goes back to the queue: its worker is gone
       if (job.status === 'IN_PROGRESS')
         this.requeueOrFail(job, 'the local cloud restarted while this job ran');
@@ -63,14 +72,40 @@ export class JobQueue {
   }
 
   private persist(job: Job): void {
-    this.db.saveJob(job);
+    if (!job.sync || this.announced.has(job.id)) this.journal.save(job);
+  }
+
+  /** A /runsync answers before its job ended: the caller now holds the id, so the job is kept on disk. */
+  announce(job: Job): void {
+    if (!job.sync || this.announced.has(job.id)) return;
+    this.announced.add(job.id);
+    this.journal.save(job);
+    this.journal.flush();
+  }
+
+  private forget(job: Job): void {
+    this.stopRunning(job);
+    this.jobs.delete(job.id);
+    if (!job.sync || this.announced.delete(job.id)) this.journal.remove(job.id);
+  }
+
+  private startRunning(job: Job): void {
+    let map = this.running.get(job.endpointId);
+    if (!map) this.running.set(job.endpointId, (map = new Map()));
+    map.set(job.id, job);
+  }
+
+  private stopRunning(job: Job): void {
+    clearTimeout(this.timers.get(job.id));
+    this.timers.delete(job.id);
+    this.running.get(job.endpointId)?.delete(job.id);
   }
 
   depth(endpointId: string): { inQueue: number; inProgress: number } {
-    let inProgress = 0;
-    for (const job of this.jobs.values())
-      if (job.endpointId === endpointId && job.status === 'IN_PROGRESS') inProgress += 1;
-    return { inQueue: this.queue(endpointId).length, inProgress };
+    return {
+      inQueue: this.queued.get(endpointId)?.length ?? 0,
+      inProgress: this.running.get(endpointId)?.size ?? 0,
+    };
   }
 
   counts(endpointId: string): {
@@ -99,6 +134,8 @@ export class JobQueue {
     };
     this.jobs.set(job.id, job);
     this.persist(job);
+    // an accepted /run is answered with its id at once: it is on disk before that answer
+    if (!sync) this.journal.flush();
     this.enqueue(job);
     return job;
   }
@@ -117,7 +154,7 @@ export class JobQueue {
 
   private start(job: Job, taker: Waiter): void {
     job.status = 'IN_PROGRESS';
-    this.running.set(job.id, job);
+    this.startRunning(job);
     job.startedAt = this.now();
     job.workerId = this.workerFor.get(taker);
     job.attempts += 1;
@@ -165,10 +202,12 @@ export class JobQueue {
     });
   }
 
-  /** Up to `max` jobs for a worker: waits like take() for the first, then adds the ones already queued. */
+  /** Up to `max` jobs for a worker: waits like take() for the first, then adds the ones queued by the end of that turn. */
   async takeBatch(endpointId: string, workerId: string, max: number, waitMs: number): Promise<Job[]> {
     const first = await this.take(endpointId, workerId, waitMs);
     if (!first) return [];
+    // jobs that arrive in the same turn of the event loop go out together
+    if (max > 1) await new Promise((resolve) => setImmediate(resolve));
     const batch = [first];
     while (batch.length < max && this.queue(endpointId).length > 0) {
       const next = await this.take(endpointId, workerId, 0);
@@ -196,9 +235,7 @@ export class JobQueue {
   private finish(job: Job, status: JobStatus, result: { output?: unknown; error?: string }): void {
     if (TERMINAL_STATUSES.includes(job.status)) return;
     const wasQueued = job.status === 'IN_QUEUE';
-    clearTimeout(this.timers.get(job.id));
-    this.timers.delete(job.id);
-    this.running.delete(job.id);
+    this.stopRunning(job);
     job.status = status;
     job.completedAt = this.now();
     job.output = result.output;
@@ -256,16 +293,16 @@ export class JobQueue {
   purge(endpointId: string): number {
     const ids = this.queue(endpointId).splice(0);
     for (const id of ids) {
-      this.jobs.delete(id);
-      this.db.removeJob(id);
+      const job = this.jobs.get(id);
+      if (job) this.forget(job);
     }
     return ids.length;
   }
 
   /** A worker died: each job it ran is tried once more, then FAILED with a clear error; never stuck IN_PROGRESS. */
   workerGone(workerId: string, why: string): void {
-    for (const job of this.jobs.values())
-      if (job.status === 'IN_PROGRESS' && job.workerId === workerId) this.requeueOrFail(job, why);
+    for (const map of this.running.values())
+      for (const job of [...map.values()]) if (job.workerId === workerId) this.requeueOrFail(job, why);
     for (const [waiter, id] of [...this.workerFor]) {
       if (id !== workerId) continue;
       // a long poll of the dead worker must not be handed a job
@@ -281,15 +318,12 @@ export class JobQueue {
   /** Workers of an endpoint that hold a job now. */
   busyWorkers(endpointId: string): Set<string> {
     const busy = new Set<string>();
-    for (const job of this.jobs.values())
-      if (job.endpointId === endpointId && job.status === 'IN_PROGRESS' && job.workerId)
-        busy.add(job.workerId);
+    for (const job of this.running.get(endpointId)?.values() ?? []) if (job.workerId) busy.add(job.workerId);
     return busy;
   }
 
   private requeueOrFail(job: Job, why: string): void {
-    clearTimeout(this.timers.get(job.id));
-    this.running.delete(job.id);
+    this.stopRunning(job);
     if (job.attempts < 2) {
       Object.assign(job, { status: 'IN_QUEUE', workerId: undefined, startedAt: undefined });
       this.persist(job);
@@ -305,13 +339,10 @@ export class JobQueue {
   /** Forgets an endpoint's jobs (endpoint deleted). */
   dropEndpoint(endpointId: string): void {
     for (const job of [...this.jobs.values()]) {
-      if (job.endpointId !== endpointId) continue;
-      clearTimeout(this.timers.get(job.id));
-      this.jobs.delete(job.id);
-      this.running.delete(job.id);
-      this.db.removeJob(job.id);
+      if (job.endpointId === endpointId) this.forget(job);
     }
     this.queued.delete(endpointId);
+    this.running.delete(endpointId);
     for (const taker of this.takers.get(endpointId) ?? []) taker(undefined);
     this.takers.delete(endpointId);
   }
@@ -322,10 +353,7 @@ export class JobQueue {
     for (const job of [...this.jobs.values()]) {
       if (!isExpired(job, now, retention)) continue;
       if (job.status === 'IN_QUEUE') this.removeFromQueue(job);
-      clearTimeout(this.timers.get(job.id));
-      this.running.delete(job.id);
-      this.jobs.delete(job.id);
-      this.db.removeJob(job.id);
+      this.forget(job);
     }
   }
 
@@ -334,6 +362,7 @@ export class JobQueue {
   }
 
   close(): void {
+    this.journal.flush();
     for (const timer of this.timers.values()) clearTimeout(timer);
     for (const list of this.takers.values()) for (const taker of list) taker(undefined);
     this.takers.clear();

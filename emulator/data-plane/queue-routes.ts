@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { runRequestSchema } from '../../worker/contract/job';
+import { runRequestSchema, TERMINAL_STATUSES } from '../../worker/contract/job';
 import { presentedKey } from '../http/auth';
 import { replyError } from '../http/errors';
 import type { ControlState } from '../state/control-state';
@@ -101,8 +101,9 @@ export function registerQueueRoutes(app: FastifyInstance, options: QueueRouteOpt
     async (req, reply) => {
       const job = submit(req, reply, true);
       if (!job) return reply;
-      const done = await jobs.waitTerminal(job.id, clampWait(req.query.wait, 90_000));
-      return reply.send(jobs.toObject(done ?? job));
+      const done = (await jobs.waitTerminal(job.id, clampWait(req.query.wait, 90_000))) ?? job;
+      if (!TERMINAL_STATUSES.includes(done.status)) jobs.announce(done);
+      return reply.send(jobs.toObject(done));
     },
   );
 

@@ -67,6 +67,11 @@ export class CloudDb {
     this.delJob.run(id);
   }
 
+  /** Runs `work` in one transaction (one commit). */
+  transaction(work: () => void): void {
+    this.db.transaction(work)();
+  }
+
   allJobs<T>(): T[] {
     return (this.db.prepare('SELECT body FROM jobs ORDER BY rowid').all() as { body: string }[]).map(
       (r) => JSON.parse(r.body) as T,
