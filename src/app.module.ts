@@ -1,0 +1,69 @@
+import 'reflect-metadata';
+import { Module, type DynamicModule, type INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import { EVENT_STORE, type EventStore } from './adapters/eventstore/eventstore.port';
+import { openEventStore } from './adapters/eventstore/open-event-store';
+import { DEPLOY_TARGET, type DeployTarget } from './commands/deployment/deploy-target';
+import { DEPLOYMENT_HANDLERS } from './commands/deployment';
+import { ProvisioningReactor } from './commands/deployment/provisioning.reactor';
+import {
+  PUBLISH_POLICY,
+  PublicationSaga,
+  publishPolicyFromEnv,
+  type PublishPolicy,
+} from './commands/deployment/publication.saga';
+
+export interface LedgerAppOptions {
+  /** The event store; default: the one `FLASH_LEDGER` selects (embedded SQLite unless it names EventStoreDB). */
+  store?: EventStore;
+  /** Where deploys go; commands that only read the ledger need none. */
+  target?: DeployTarget;
+  /** State Manager retry policy; default from `FLASH_PUBLISH_ATTEMPTS` / `FLASH_PUBLISH_BACKOFF_MS`. */
+  publishPolicy?: PublishPolicy;
+}
+
+/** The one composition root: the store (embedded by default), the buses, handlers, reactors and saga. */
+@Module({})
+export class LedgerModule {
+  static register(store: EventStore, options: LedgerAppOptions): DynamicModule {
+    return {
+      module: LedgerModule,
+      imports: [CqrsModule.forRoot()],
+      providers: [
+        { provide: EVENT_STORE, useValue: store },
+        { provide: PUBLISH_POLICY, useValue: options.publishPolicy ?? publishPolicyFromEnv() },
+        ...DEPLOYMENT_HANDLERS,
+        // reactors only where there is somewhere to deploy to
+        ...(options.target
+          ? [{ provide: DEPLOY_TARGET, useValue: options.target }, ProvisioningReactor, PublicationSaga]
+          : []),
+      ],
+      exports: [EVENT_STORE],
+    };
+  }
+}
+
+export interface LedgerApp {
+  app: INestApplicationContext;
+  store: EventStore;
+  close(): Promise<void>;
+}
+
+/** Builds the Nest application context without opening a port; tests and the CLI both use it. */
+export async function createLedgerApp(options: LedgerAppOptions = {}): Promise<LedgerApp> {
+  const store = options.store ?? (await openEventStore());
+  const app = await NestFactory.createApplicationContext(LedgerModule.register(store, options), {
+    logger: false,
+    abortOnError: false,
+  });
+  await app.init();
+  return {
+    app,
+    store,
+    close: async () => {
+      await app.close();
+      if (!options.store) await store.close();
+    },
+  };
+}

@@ -1,0 +1,136 @@
+import { randomUUID } from 'node:crypto';
+import { CommandBus } from '@nestjs/cqrs';
+import type { RecordedEvent } from '../../adapters/eventstore/eventstore.port';
+import type { LedgerApp } from '../../app.module';
+import { fold } from '../../domain/deployment/deployment.decider';
+import type {
+  DeploymentEvent,
+  DeploymentRequestedData,
+  PreviousEndpoint,
+} from '../../domain/deployment/deployment.events';
+import type { Deployment } from '../../domain/deployment/deployment.state';
+import { deploymentStream } from '../../domain/streams';
+import type { Manifest } from '../../../worker/contract/manifest';
+import { isDeploymentEvent, toDomainEvent } from '../ledger/domain-events';
+import {
+  RequestDeploymentCommand,
+  ResumeDeploymentCommand,
+  type RequestOutcome,
+} from './deployment.messages';
+import { keyFingerprint, type DeployTarget } from './deploy-target';
+import { ProvisioningReactor } from './provisioning.reactor';
+import { PublicationSaga } from './publication.saga';
+import { nowIso, sha256File } from './reactor-context';
+
+export interface Who {
+  requestedBy: string;
+  host: string;
+  gitCommit: string | null;
+}
+
+/** The request for deploying a build (or, with `manifest` undefined, for removing every endpoint). */
+export async function deploymentRequest(input: {
+  app: string;
+  environment: string;
+  target: DeployTarget;
+  manifest?: Manifest;
+  artifact?: { path: string; bytes: number };
+  previous: Record<string, PreviousEndpoint>;
+  who: Who;
+  deploymentId?: string;
+}): Promise<DeploymentRequestedData> {
+  const { manifest, artifact } = input;
+  const resources = manifest
+    ? Object.entries(manifest.resources).map(([name, r]) => ({
+        name,
+        isLoadBalanced: r.is_load_balanced,
+        makesRemoteCalls: r.makes_remote_calls,
+        configHash: r.config_hash,
+      }))
+    : [];
+  return {
+    deploymentId: input.deploymentId ?? randomUUID(),
+    intent: manifest ? 'deploy' : 'undeploy',
+    app: input.app,
+    environment: input.environment,
+    target: { kind: input.target.kind, url: input.target.url },
+    manifest: manifest ? { ...manifest } : {},
+    resources,
+    previous: input.previous,
+    artifact: artifact
+      ? { path: artifact.path, bytes: artifact.bytes, sha256: await sha256File(artifact.path) }
+      : { path: '', bytes: 0, sha256: '' },
+    keyFingerprint: input.target.apiKey ? keyFingerprint(input.target.apiKey) : null,
+    requestedBy: input.who.requestedBy,
+    host: input.who.host,
+    gitCommit: input.who.gitCommit,
+    at: nowIso(),
+  };
+}
+
+export type Progress = (event: DeploymentEvent, recorded: RecordedEvent) => void;
+
+async function readDeployment(ledger: LedgerApp, deploymentId: string): Promise<RecordedEvent[]> {
+  return ledger.store.read(deploymentStream(deploymentId));
+}
+
+/**
+ * Runs the reactor and the saga for one deployment in this process until it ends, reporting each new
+ * event of the deployment as it is recorded. Answers the deployment's final state.
+ */
+export async function driveDeployment(
+  ledger: LedgerApp,
+  deploymentId: string,
+  progress: Progress = () => undefined,
+): Promise<Deployment> {
+  const seen = new Set((await readDeployment(ledger, deploymentId)).map((e) => e.id));
+  const report = (recorded: RecordedEvent): void => {
+    if (seen.has(recorded.id)) return;
+    seen.add(recorded.id);
+    const event = toDomainEvent(recorded);
+    if (isDeploymentEvent(event)) progress(event, recorded);
+  };
+  const stream = deploymentStream(deploymentId);
+  const watch = ledger.store.subscribeToAll({
+    fromPosition:
+      (await ledger.store.read(stream, { direction: 'backwards', limit: 1 }))[0]?.position ?? 'start',
+  });
+  const watching = (async () => {
+    for await (const recorded of watch) if (recorded.stream === stream) report(recorded);
+  })();
+  const provisioning = ledger.app.get(ProvisioningReactor);
+  const publication = ledger.app.get(PublicationSaga);
+  try {
+    await Promise.all([provisioning.run(deploymentId), publication.run(deploymentId)]);
+  } finally {
+    await watch.close();
+    await watching.catch(() => undefined);
+  }
+  const events = await readDeployment(ledger, deploymentId);
+  events.forEach(report);
+  return fold(events.map(toDomainEvent).filter(isDeploymentEvent));
+}
+
+export function requestDeployment(
+  ledger: LedgerApp,
+  request: DeploymentRequestedData,
+): Promise<RequestOutcome> {
+  return ledger.app.get(CommandBus).execute(
+    new RequestDeploymentCommand(request, {
+      actor: request.requestedBy,
+      correlationId: request.deploymentId,
+    }),
+  );
+}
+
+export function resumeDeployment(
+  ledger: LedgerApp,
+  deploymentId: string,
+  by: string,
+): Promise<RequestOutcome> {
+  return ledger.app
+    .get(CommandBus)
+    .execute(
+      new ResumeDeploymentCommand(deploymentId, by, nowIso(), { actor: by, correlationId: deploymentId }),
+    );
+}

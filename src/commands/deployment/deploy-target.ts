@@ -1,0 +1,77 @@
+import { createHash } from 'node:crypto';
+import { Agent, type Dispatcher } from 'undici';
+import { GraphqlClient } from '../../adapters/runpod/graphql-client';
+import { RunpodControlPlane } from '../../adapters/runpod/runpod-control-plane';
+import { RunpodRest } from '../../adapters/runpod/runpod-rest';
+
+/** Where a deployment goes: the local cloud or RunPod, through the same adapter; only URLs and key differ. */
+export interface DeployTarget {
+  kind: 'local' | 'runpod';
+  /** The control plane's base URL (recorded in the ledger; never the key). */
+  url: string;
+  control: RunpodControlPlane;
+  rest: RunpodRest;
+  /** The deployer's key, injected only into endpoints that make remote calls. */
+  apiKey: string | undefined;
+  /** The URL callers use for an endpoint (flash-architecture.md §5.4; the local cloud's `/v2` and `/lb`). */
+  urlFor(endpointId: string, loadBalanced: boolean): string;
+  /** RunPod data center for network volumes. */
+  dataCenterId: string;
+  close(): Promise<void>;
+}
+
+/** Nest token for the deploy target of this process. */
+export const DEPLOY_TARGET = Symbol.for('flash-ledger.DeployTarget');
+
+/** A short, one-way fingerprint of a key for the ledger: never the key. */
+export const keyFingerprint = (key: string): string =>
+  `sha256:${createHash('sha256').update(key).digest('hex').slice(0, 16)}`;
+
+export interface TargetOptions {
+  kind: 'local' | 'runpod';
+  /** Local: the cloud's URL. RunPod: the GraphQL host (`https://api.runpod.io`). */
+  url: string;
+  apiKey: string | undefined;
+  /** RunPod only: REST v1 base. Default `https://rest.runpod.io/v1`. */
+  restUrl?: string;
+  /** RunPod only: data-plane base. Default `https://api.runpod.ai/v2`. */
+  endpointBaseUrl?: string;
+  dispatcher?: Dispatcher;
+  /** GraphQL query backoff; default 1000 ms (RunPod), 50 ms locally. */
+  backoffMs?: number;
+}
+
+export function deployTarget(options: TargetOptions): DeployTarget {
+  const own = options.dispatcher ? undefined : new Agent({ connections: 32 });
+  const dispatcher = options.dispatcher ?? (own as Agent);
+  const key = options.apiKey ?? '';
+  const local = options.kind === 'local';
+  const base = options.url.replace(/\/+$/, '');
+  const control = new RunpodControlPlane(
+    new GraphqlClient({
+      baseUrl: base,
+      apiKey: key,
+      dispatcher,
+      backoffMs: options.backoffMs ?? (local ? 50 : 1000),
+    }),
+  );
+  const rest = new RunpodRest({
+    apiKey: key,
+    dispatcher,
+    restBaseUrl: local ? `${base}/v1` : (options.restUrl ?? 'https://rest.runpod.io/v1'),
+  });
+  const v2 = local ? `${base}/v2` : (options.endpointBaseUrl ?? 'https://api.runpod.ai/v2');
+  return {
+    kind: options.kind,
+    url: base,
+    control,
+    rest,
+    apiKey: options.apiKey,
+    dataCenterId: 'EU-RO-1',
+    urlFor: (id, lb) =>
+      lb ? (local ? `${base}/lb/${id}` : `https://${id}.${new URL(v2).host}`) : `${v2}/${id}`,
+    close: async () => {
+      await own?.close();
+    },
+  };
+}

@@ -1,0 +1,35 @@
+import type { RecordedEvent } from '../../adapters/eventstore/eventstore.port';
+import { ValidationFailed } from '../../domain/errors';
+import { deploymentEventSchema, type DeploymentEvent } from '../../domain/deployment/deployment.events';
+import { environmentEventSchema, type EnvironmentEvent } from '../../domain/environment/environment';
+
+export type DomainEvent = DeploymentEvent | EnvironmentEvent;
+
+const DEPLOYMENT_TYPES = new Set<string>(deploymentEventSchema.options.map((o) => o.shape.type.value));
+const ENVIRONMENT_TYPES = new Set<string>(environmentEventSchema.options.map((o) => o.shape.type.value));
+
+/**
+ * Reads a stored event as a domain event, parsed with its schema (the store is a boundary too).
+ * Version 1 is the only shape so far; an older version would pass through its upcaster here.
+ * Events of other kinds (demo, external) answer undefined.
+ */
+export function toDomainEvent(recorded: RecordedEvent): DomainEvent | undefined {
+  const schema = DEPLOYMENT_TYPES.has(recorded.type)
+    ? deploymentEventSchema
+    : ENVIRONMENT_TYPES.has(recorded.type)
+      ? environmentEventSchema
+      : undefined;
+  if (!schema) return undefined;
+  const parsed = schema.safeParse({ type: recorded.type, data: recorded.data });
+  if (!parsed.success)
+    throw new ValidationFailed(
+      `event ${recorded.id} (${recorded.type}) at position ${recorded.position} does not match its schema`,
+      parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+    );
+  return parsed.data;
+}
+
+export const isDeploymentEvent = (e: DomainEvent | undefined): e is DeploymentEvent =>
+  e !== undefined && DEPLOYMENT_TYPES.has(e.type);
+export const isEnvironmentEvent = (e: DomainEvent | undefined): e is EnvironmentEvent =>
+  e !== undefined && ENVIRONMENT_TYPES.has(e.type);

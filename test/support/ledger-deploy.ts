@@ -1,0 +1,73 @@
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { SqliteEventStore } from '../../src/adapters/eventstore/sqlite/sqlite-event-store';
+import { createLedgerApp, type LedgerApp } from '../../src/app.module';
+import type { BuildResult } from '../../src/build/build-app';
+import { deployTarget, type DeployTarget } from '../../src/commands/deployment/deploy-target';
+import {
+  deploymentRequest,
+  driveDeployment,
+  requestDeployment,
+  type Progress,
+} from '../../src/commands/deployment/deploy-session';
+import type { PreviousEndpoint } from '../../src/domain/deployment/deployment.events';
+import type { Deployment } from '../../src/domain/deployment/deployment.state';
+import type { PublishPolicy } from '../../src/commands/deployment/publication.saga';
+import { tempDir } from './ledger-processes';
+
+export interface LedgerHarness {
+  ledger: LedgerApp;
+  target: DeployTarget;
+  store: SqliteEventStore;
+  close(): Promise<void>;
+}
+
+/** The real Nest module on a fresh embedded store, deploying to the local cloud at `url`. */
+export async function ledgerFor(
+  url: string,
+  apiKey: string | undefined,
+  options: { dir?: string; publishPolicy?: PublishPolicy } = {},
+): Promise<LedgerHarness> {
+  const store = new SqliteEventStore(join(options.dir ?? tempDir('flash-ledger-'), 'ledger.db'));
+  const target = deployTarget({ kind: 'local', url, apiKey });
+  const ledger = await createLedgerApp({
+    store,
+    target,
+    publishPolicy: options.publishPolicy ?? { attempts: 3, baseMs: 20, capMs: 100 },
+  });
+  return {
+    ledger,
+    target,
+    store,
+    close: async () => {
+      await ledger.close();
+      await target.close();
+      await store.close();
+    },
+  };
+}
+
+/** Requests and drives a deployment of `build` to the harness's target. */
+export async function deployBuild(
+  h: LedgerHarness,
+  build: BuildResult,
+  options: { environment?: string; previous?: Record<string, PreviousEndpoint>; progress?: Progress } = {},
+): Promise<{
+  outcome: Awaited<ReturnType<typeof requestDeployment>>;
+  state?: Deployment;
+  deploymentId: string;
+}> {
+  const request = await deploymentRequest({
+    app: build.manifest.project_name,
+    environment: options.environment ?? 'dev',
+    target: h.target,
+    manifest: build.manifest,
+    artifact: { path: build.artifactPath, bytes: build.artifactBytes },
+    previous: options.previous ?? {},
+    who: { requestedBy: 'user:test', host: hostname(), gitCommit: null },
+  });
+  const outcome = await requestDeployment(h.ledger, request);
+  if (!outcome.ok) return { outcome, deploymentId: request.deploymentId };
+  const state = await driveDeployment(h.ledger, request.deploymentId, options.progress);
+  return { outcome, state, deploymentId: request.deploymentId };
+}
