@@ -8,6 +8,8 @@ let cli;
 if (existsSync(built)) {
   cli = require(built);
 } else {
+  // the repository's tsconfig (decorators for the Nest module), whatever folder the command runs in
+  process.env.TSX_TSCONFIG_PATH = process.env.TSX_TSCONFIG_PATH || join(__dirname, '..', 'tsconfig.json');
   require('tsx/cjs');
   cli = require('../src/cli/main.ts');
 }

@@ -7,6 +7,11 @@ import { registerCloudCommands } from './commands/cloud.command';
 import { demoCommand } from './commands/demo.command';
 import { initCommand } from './commands/init.command';
 import { eventsCommand } from './commands/events.command';
+import { deployCommand } from './commands/deploy.command';
+import { invokeCommand } from './commands/invoke.command';
+import { auditCommand, historyCommand, rebuildCommand, statusCommand } from './commands/ledger-views.command';
+import { replayCommand } from './commands/replay.command';
+import { undeployCommand } from './commands/undeploy.command';
 import { reportError } from './errors';
 
 /** The package's version, found from src/ and from dist/src/ alike. */
@@ -60,6 +65,85 @@ export function buildProgram(): Command {
     .option('--from <position>', 'first ledger position to print', undefined)
     .option('--limit <n>', 'most events to print without --follow', undefined)
     .action(eventsCommand);
+
+  program
+    .command('deploy')
+    .argument('[dir]', "the app's folder", '.')
+    .description(
+      'build the app, then provision every endpoint through the ledger and publish the manifest with every URL',
+    )
+    .option('--env <name>', 'environment', 'production')
+    .option('--target <target>', 'local (the local cloud, started on demand) or runpod', 'local')
+    .option('--plan', 'show what would change and exit: 0 with no change, 2 with changes')
+    .option(
+      '--resume [deploymentId]',
+      "finish the environment's interrupted or failed deployment (or the one named)",
+    )
+    .option('--json', 'print the result as JSON')
+    .action(deployCommand);
+
+  program
+    .command('undeploy')
+    .argument('[dir]', "the app's folder", '.')
+    .description("delete every endpoint of the app's environment; exits 1 if any survives")
+    .option('--env <name>', 'environment', 'production')
+    .option('--target <target>', 'local or runpod', 'local')
+    .option('--json', 'print the result as JSON')
+    .action(undeployCommand);
+
+  program
+    .command('status')
+    .argument('[dir]', "the app's folder", '.')
+    .description("what the app's environment has deployed: endpoints, config hashes, URLs")
+    .option('--env <name>', 'environment', 'production')
+    .option('--app <name>', "the app (default: the folder's package name)")
+    .option('--json', 'print the result as JSON')
+    .action(statusCommand);
+
+  program
+    .command('invoke')
+    .argument('<resource>', 'the resource (endpoint) name')
+    .argument('[json]', 'input for a queue endpoint, or the body for a load-balanced route')
+    .description('call a deployed endpoint: /runsync for queue endpoints, a route for load-balanced ones')
+    .option('--path <path>', 'route path of a load-balanced endpoint', '/')
+    .option('--method <method>', 'HTTP method of the route (default POST with a body, else GET)')
+    .option('--env <name>', 'environment', 'production')
+    .option('--dir <dir>', "the app's folder", '.')
+    .option('--target <target>', 'local or runpod', 'local')
+    .option('--json', 'print the whole answer as JSON')
+    .action(invokeCommand);
+
+  program
+    .command('history')
+    .description('every deployment: version, time, who, git commit, status, duration')
+    .option('--app <name>', 'only this app')
+    .option('--env <name>', 'only this environment')
+    .option('--json', 'print one JSON object per deployment')
+    .action(historyCommand);
+
+  program
+    .command('audit')
+    .description('every recorded fact with its actor, correlation and causation ids')
+    .option('--deployment <id>', 'only this deployment')
+    .option('--limit <n>', 'only the last n entries')
+    .option('--json', 'print one JSON object per entry')
+    .action(auditCommand);
+
+  program
+    .command('replay')
+    .argument('<deploymentId>', 'the deployment to replay')
+    .description("fold a deployment's events one by one and print the state after each (for debugging)")
+    .option('--until <n>', 'stop after the n-th event')
+    .option('--json', 'print one JSON object per event with the full state')
+    .action(replayCommand);
+
+  program
+    .command('projections')
+    .description('the views the ledger keeps')
+    .command('rebuild')
+    .description('rebuild every view from position 0 and report whether it equals the incremental one')
+    .option('--json', 'print the result as JSON')
+    .action(rebuildCommand);
 
   registerCloudCommands(program);
   return program;

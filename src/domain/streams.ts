@@ -2,9 +2,9 @@
 
 export const deploymentStream = (deploymentId: string): string => `deployment-${deploymentId}`;
 
-/** `environment-<app>.<env>`: app and environment names hold only letters, digits, `_` and `-`. */
+/** `environment-<app>.<env>`; characters a stream name cannot hold (a scoped package's `/`) become `_`. */
 export const environmentStream = (app: string, environment: string): string =>
-  `environment-${app}.${environment}`;
+  `environment-${app}.${environment}`.replace(/[^A-Za-z0-9._:@+=-]/g, "_");
 
 export const categoryOf = (stream: string): string => stream.split('-', 1)[0] ?? stream;
 

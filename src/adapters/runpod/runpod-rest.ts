@@ -65,7 +65,7 @@ export class RunpodRest {
 
   /** One JSON request with the Bearer key; a transport failure is RUNPOD_UNAVAILABLE. */
   private async send(
-    method: 'GET' | 'POST',
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
     url: string,
     body?: unknown,
   ): Promise<{ status: number; text: string }> {
@@ -133,6 +133,22 @@ export class RunpodRest {
       job = await this.job('GET', `${endpointUrl}/status/${job.id}`);
     }
     return job;
+  }
+
+  // Operation: a route of a load-balanced endpoint (`{endpoint URL}{path}`), with the Bearer key.
+  async route(
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+    url: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: unknown }> {
+    const { status, text } = await this.send(method, url, body);
+    let parsed: unknown = text;
+    try {
+      parsed = text ? (JSON.parse(text) as unknown) : null;
+    } catch {
+      // a raw (non-JSON) answer is shown as text
+    }
+    return { status, body: parsed };
   }
 
   // Operation: POST {endpoint}/run.

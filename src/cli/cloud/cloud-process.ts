@@ -79,6 +79,8 @@ export async function startCloud(
   const args = existsSync(`${entry}.js`) ? [`${entry}.js`] : ['--import', 'tsx', `${entry}.ts`];
   const log = openSync(join(home, 'cloud.log'), 'a');
   const child = spawn(process.execPath, args, {
+    // from the package's root, so `--import tsx` resolves whatever folder the CLI runs in
+    cwd: resolve(__dirname, '..', '..', '..'),
     detached: true,
     stdio: ['ignore', log, log],
     env: {

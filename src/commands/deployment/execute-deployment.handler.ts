@@ -8,6 +8,15 @@ import { appendDecided, load, retryOnConflict } from '../ledger/aggregate';
 import { isDeploymentEvent } from '../ledger/domain-events';
 import { ExecuteDeploymentCommand } from './deployment.messages';
 
+/**
+ * Fault injection for the resume tests: with `FLASH_FAULT_CRASH_AFTER=<EventType>` the process kills
+ * itself (SIGKILL, no clean-up) right after appending an event of that type, as a crash would.
+ */
+function crashIfAsked(events: readonly DeploymentEvent[]): void {
+  const type = process.env.FLASH_FAULT_CRASH_AFTER;
+  if (type && events.some((e) => e.type === type)) process.kill(process.pid, 'SIGKILL');
+}
+
 @CommandHandler(ExecuteDeploymentCommand)
 export class ExecuteDeploymentHandler implements ICommandHandler<ExecuteDeploymentCommand> {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
@@ -18,6 +27,7 @@ export class ExecuteDeploymentHandler implements ICommandHandler<ExecuteDeployme
       const { state, revision } = await load(this.store, stream, initialState, evolve, isDeploymentEvent);
       const events = decide(command, state);
       await appendDecided(this.store, stream, events, revision, meta, DEPLOYMENT_EVENTS_VERSION);
+      crashIfAsked(events);
       return events;
     });
   }

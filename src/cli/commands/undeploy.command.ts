@@ -1,0 +1,102 @@
+import { resolve } from 'node:path';
+import { projectName } from '../../build/build-inputs';
+import type { DeployTarget } from '../../commands/deployment/deploy-target';
+import {
+  deploymentRequest,
+  driveDeployment,
+  requestDeployment,
+} from '../../commands/deployment/deploy-session';
+import type { PreviousEndpoint } from '../../domain/deployment/deployment.events';
+import { FlashError } from '../../domain/errors';
+import {
+  ENDPOINT_INVENTORY,
+  previousEndpoints,
+  type EndpointInventoryView,
+} from '../../projections/endpoint-inventory/endpoint-inventory.projection';
+import { parseTargetKind, resolveTarget } from '../deploy/cli-target';
+import { openLedger } from '../deploy/ledger-context';
+import { progressLine } from '../deploy/render-progress';
+import { whoAmI } from '../deploy/who';
+import { CommandExit, EXIT } from '../errors';
+
+export interface UndeployOptions {
+  env?: string;
+  target?: string;
+  json?: boolean;
+}
+
+/** The environment's endpoints on the target, by resource name (none when the app or environment does not exist there). */
+async function onTarget(
+  target: DeployTarget,
+  app: string,
+  environment: string,
+): Promise<Record<string, string>> {
+  const found = await target.control.ensureApp(app).catch(() => undefined);
+  const env = found?.environments.find((e) => e.name === environment);
+  if (!env) return {};
+  const endpoints = await target.control.listEndpoints();
+  return Object.fromEntries(
+    endpoints.filter((e) => e.flashEnvironmentId === env.id).map((e) => [e.name ?? e.id, e.id]),
+  );
+}
+
+/** `flash undeploy [dir]`: deletes every endpoint of the environment, recorded as a deployment; exits 1 if one survives. */
+export async function undeployCommand(dir: string | undefined, options: UndeployOptions): Promise<void> {
+  const root = resolve(dir ?? '.');
+  const app = projectName(root);
+  const environment = options.env ?? 'production';
+  const target = await resolveTarget(parseTargetKind(options.target), { start: true });
+  const ctx = await openLedger(target);
+  try {
+    await ctx.views.catchUp();
+    const previous: Record<string, PreviousEndpoint> = previousEndpoints(
+      ctx.views.view<EndpointInventoryView>(ENDPOINT_INVENTORY),
+      app,
+      environment,
+    );
+    // endpoints the ledger does not know (made by hand, or by another tool) are removed too
+    for (const [name, id] of Object.entries(await onTarget(target, app, environment)))
+      if (!previous[name]) previous[name] = { endpointId: id, configHash: 'unknown', keyFingerprint: null };
+    if (Object.keys(previous).length === 0) {
+      if (options.json)
+        console.log(JSON.stringify({ ok: true, app, environment, removed: [], survivors: [] }));
+      else console.log(`${app} has no endpoints in ${environment}: nothing to undeploy`);
+      return;
+    }
+    const request = await deploymentRequest({ app, environment, target, previous, who: whoAmI(root) });
+    const outcome = await requestDeployment(ctx.ledger, request);
+    if (!outcome.ok)
+      throw new FlashError(
+        outcome.code,
+        outcome.message,
+        outcome.details ? { details: outcome.details } : {},
+      );
+    const state = await driveDeployment(ctx.ledger, request.deploymentId, (event) => {
+      const line = progressLine(event);
+      if (line && !options.json) console.error(line);
+    });
+    const removed =
+      state.status === 'none'
+        ? []
+        : Object.entries(state.removals)
+            .filter(([, r]) => r.removed)
+            .map(([n]) => n);
+    const survivors = Object.keys(await onTarget(target, app, environment));
+    const ok = state.status === 'succeeded' && survivors.length === 0;
+    if (options.json)
+      console.log(
+        JSON.stringify({ ok, app, environment, deploymentId: request.deploymentId, removed, survivors }),
+      );
+    else {
+      console.log(
+        `undeployed ${app} from ${environment}: removed ${removed.length} endpoint(s)${removed.length ? `: ${removed.join(', ')}` : ''}`,
+      );
+      if (survivors.length)
+        console.error(`error ENDPOINTS_SURVIVED: still on ${target.kind}: ${survivors.join(', ')}`);
+      if (state.status === 'failed') console.error(`error ${state.failure?.code}: ${state.failure?.message}`);
+    }
+    if (!ok) throw new CommandExit(EXIT.failure);
+  } finally {
+    await ctx.close();
+  }
+}

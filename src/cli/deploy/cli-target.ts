@@ -1,0 +1,38 @@
+import { FlashError } from '../../domain/errors';
+import { deployTarget, type DeployTarget } from '../../commands/deployment/deploy-target';
+import { cloudStatus, startCloud } from '../cloud/cloud-process';
+
+export type TargetKind = 'local' | 'runpod';
+
+export function parseTargetKind(value: string | undefined): TargetKind {
+  const kind = value ?? 'local';
+  if (kind !== 'local' && kind !== 'runpod')
+    throw new FlashError('USAGE', `--target takes local or runpod, not ${kind}`);
+  return kind;
+}
+
+/**
+ * The deploy target. Local: the cloud at FLASH_CLOUD_URL, started in the background when it is not running;
+ * its key is RUNPOD_API_KEY when set, else the cloud's own key file. RunPod: `RUNPOD_API_URL` (default
+ * `https://api.runpod.io`) with RUNPOD_API_KEY.
+ */
+export async function resolveTarget(
+  kind: TargetKind,
+  options: { start: boolean; onStart?: (url: string) => void },
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<DeployTarget> {
+  const envKey = env.RUNPOD_API_KEY?.trim() || undefined;
+  if (kind === 'runpod')
+    return deployTarget({ kind, url: env.RUNPOD_API_URL ?? 'https://api.runpod.io', apiKey: envKey });
+  let status = await cloudStatus(env);
+  if (!status.running) {
+    if (!options.start)
+      throw new FlashError(
+        'CLOUD_NOT_RUNNING',
+        `the local cloud is not running at ${status.url}: run \`flash cloud start\``,
+      );
+    options.onStart?.(status.url);
+    status = await startCloud(env);
+  }
+  return deployTarget({ kind, url: status.url, apiKey: envKey ?? status.apiKey });
+}

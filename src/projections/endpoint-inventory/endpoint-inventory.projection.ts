@@ -1,0 +1,102 @@
+import type { PreviousEndpoint } from '../../domain/deployment/deployment.events';
+import { environmentKey, type DeploymentPlace, type ProjectedEvent, type Projection } from '../projection';
+import { withEntry, withoutEntry } from '../view-records';
+
+/** One endpoint that exists on the target for a resource. */
+export interface InventoryEndpoint {
+  endpointId: string;
+  configHash: string;
+  keyFingerprint: string | null;
+  /** Known once the deployment collected it. */
+  url?: string;
+  /** The deployment that last provisioned it. */
+  deploymentId: string;
+  updatedAt: string;
+}
+
+/** What is deployed where: the "previous" a deploy starts from and what `--plan` compares against. */
+export interface EndpointInventoryView {
+  /** `<app>.<env>` → resource → endpoint. */
+  environments: Record<string, Record<string, InventoryEndpoint>>;
+  /** Where each deployment seen happens, to place its later events. */
+  deployments: Record<string, DeploymentPlace>;
+}
+
+export const ENDPOINT_INVENTORY = 'endpoint-inventory';
+
+function evolve(view: EndpointInventoryView, { event }: ProjectedEvent): EndpointInventoryView {
+  switch (event.type) {
+    case 'DeploymentRequested': {
+      const { deploymentId, app, environment } = event.data;
+      return { ...view, deployments: withEntry(view.deployments, deploymentId, { app, environment }) };
+    }
+    case 'EndpointProvisioned': {
+      const { deploymentId, resource, endpointId, configHash, keyFingerprint, at } = event.data;
+      return change(view, deploymentId, (endpoints) => {
+        const url = endpoints[resource]?.endpointId === endpointId ? endpoints[resource]?.url : undefined;
+        const endpoint = { endpointId, configHash, keyFingerprint, deploymentId, updatedAt: at };
+        return withEntry(endpoints, resource, url === undefined ? endpoint : { ...endpoint, url });
+      });
+    }
+    case 'UrlCollected': {
+      const { deploymentId, resource, endpointId, url } = event.data;
+      return change(view, deploymentId, (endpoints) => {
+        const endpoint = endpoints[resource];
+        if (endpoint?.endpointId !== endpointId) return endpoints;
+        return withEntry<InventoryEndpoint>(endpoints, resource, { ...endpoint, url });
+      });
+    }
+    case 'EndpointRemoved': {
+      const { deploymentId, resource, endpointId } = event.data;
+      return change(view, deploymentId, (endpoints) =>
+        endpoints[resource]?.endpointId === endpointId ? withoutEntry(endpoints, resource) : endpoints,
+      );
+    }
+    default:
+      return view;
+  }
+}
+
+/** Changes the endpoints of the deployment's environment; events of unknown deployments change nothing. */
+function change(
+  view: EndpointInventoryView,
+  deploymentId: string,
+  update: (endpoints: Record<string, InventoryEndpoint>) => Record<string, InventoryEndpoint>,
+): EndpointInventoryView {
+  const place = view.deployments[deploymentId];
+  if (!place) return view;
+  const key = environmentKey(place.app, place.environment);
+  const before = view.environments[key] ?? {};
+  const after = update(before);
+  if (after === before) return view;
+  return {
+    ...view,
+    environments:
+      Object.keys(after).length === 0
+        ? withoutEntry(view.environments, key)
+        : withEntry(view.environments, key, after),
+  };
+}
+
+/** The endpoints an environment holds, in the shape a DeploymentRequested records as `previous`. */
+export function previousEndpoints(
+  view: EndpointInventoryView,
+  app: string,
+  environment: string,
+): Record<string, PreviousEndpoint> {
+  const endpoints = view.environments[environmentKey(app, environment)] ?? {};
+  return Object.fromEntries(
+    Object.entries(endpoints).map(([resource, { endpointId, configHash, keyFingerprint }]) => [
+      resource,
+      { endpointId, configHash, keyFingerprint },
+    ]),
+  );
+}
+
+/** `<app>.<env>` → resource → endpoint id, config hash, key fingerprint, URL; removed endpoints leave. */
+export const endpointInventoryProjection: Projection<EndpointInventoryView> = {
+  name: ENDPOINT_INVENTORY,
+  handles: ['DeploymentRequested', 'EndpointProvisioned', 'UrlCollected', 'EndpointRemoved'],
+  initial: () => ({ environments: {}, deployments: {} }),
+  evolve,
+};
