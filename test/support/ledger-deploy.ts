@@ -13,12 +13,20 @@ import {
 import type { PreviousEndpoint } from '../../src/domain/deployment/deployment.events';
 import type { Deployment } from '../../src/domain/deployment/deployment.state';
 import type { PublishPolicy } from '../../src/commands/deployment/publication.saga';
+import {
+  ALL_PROJECTIONS,
+  ENDPOINT_INVENTORY,
+  previousEndpoints,
+  ProjectionRunner,
+  type EndpointInventoryView,
+} from '../../src/projections';
 import { tempDir } from './ledger-processes';
 
 export interface LedgerHarness {
   ledger: LedgerApp;
   target: DeployTarget;
   store: SqliteEventStore;
+  views: ProjectionRunner;
   close(): Promise<void>;
 }
 
@@ -28,7 +36,9 @@ export async function ledgerFor(
   apiKey: string | undefined,
   options: { dir?: string; publishPolicy?: PublishPolicy } = {},
 ): Promise<LedgerHarness> {
-  const store = new SqliteEventStore(join(options.dir ?? tempDir('flash-ledger-'), 'ledger.db'));
+  const dir = options.dir ?? tempDir('flash-ledger-');
+  const store = new SqliteEventStore(join(dir, 'ledger.db'));
+  const views = new ProjectionRunner(store, join(dir, 'projections.db'), ALL_PROJECTIONS);
   const target = deployTarget({ kind: 'local', url, apiKey });
   const ledger = await createLedgerApp({
     store,
@@ -39,7 +49,9 @@ export async function ledgerFor(
     ledger,
     target,
     store,
+    views,
     close: async () => {
+      views.close();
       await ledger.close();
       await target.close();
       await store.close();
@@ -57,13 +69,19 @@ export async function deployBuild(
   state?: Deployment;
   deploymentId: string;
 }> {
+  const app = build.manifest.project_name;
+  const environment = options.environment ?? 'dev';
+  await h.views.catchUp();
+  const previous =
+    options.previous ??
+    previousEndpoints(h.views.view<EndpointInventoryView>(ENDPOINT_INVENTORY), app, environment);
   const request = await deploymentRequest({
-    app: build.manifest.project_name,
-    environment: options.environment ?? 'dev',
+    app,
+    environment,
     target: h.target,
     manifest: build.manifest,
     artifact: { path: build.artifactPath, bytes: build.artifactBytes },
-    previous: options.previous ?? {},
+    previous,
     who: { requestedBy: 'user:test', host: hostname(), gitCommit: null },
   });
   const outcome = await requestDeployment(h.ledger, request);

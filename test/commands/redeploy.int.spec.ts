@@ -1,0 +1,142 @@
+import { request } from 'undici';
+import { createCloud } from '../../emulator/cloud-app';
+import { buildApp } from '../../src/build/build-app';
+import { deployTarget } from '../../src/commands/deployment/deploy-target';
+import { writeApp } from '../support/app-fixture';
+import { deployBuild, ledgerFor } from '../support/ledger-deploy';
+import { tempDir } from '../support/ledger-processes';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+jest.setTimeout(240_000);
+
+const workers = (upperMax: number, withUpper = true): string => `import { Endpoint } from 'flash-ledger';
+export const echo = Endpoint.queue({ name: 'echo', cpu: 'cpu3c-1-2', workers: [0, 1] }, async (input: { text: string }) => ({ echoed: input.text }));
+${withUpper ? `export const upper = Endpoint.queue({ name: 'upper', cpu: 'cpu3c-1-2', workers: [0, ${upperMax}] }, async (input: { text: string }) => ({ upper: input.text.toUpperCase() }));` : ''}
+`;
+const API = `import { Endpoint } from 'flash-ledger';
+import { echo } from './workers';
+export const api = Endpoint.loadBalanced({ name: 'api', cpu: 'cpu3c-1-2', workers: [0, 1] });
+api.post('/relay', async ({ body }) => ({ relayed: await echo(body as { text: string }) }));
+`;
+
+async function faults(url: string, body: Record<string, unknown>): Promise<void> {
+  const res = await request(`${url}/admin/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  await res.body.dump();
+  if (res.statusCode !== 200) throw new Error(`faults answered ${res.statusCode}`);
+}
+
+describe('redeploying through the ledger', () => {
+  it('leaves unchanged endpoints alone, updates only the changed one, deletes a removed one', async () => {
+    const root = writeApp({ 'package.json': '{"name":"probe"}', 'workers.ts': workers(1), 'api.ts': API });
+    const cloud = await createCloud({ home: tempDir('flash-cloud-'), takeWaitMs: 2_000 });
+    const url = await cloud.listen(0);
+    const h = await ledgerFor(url, cloud.apiKey);
+    try {
+      const first = await deployBuild(h, await buildApp({ root }));
+      expect(first.state?.status).toBe('succeeded');
+      const ids = (s: typeof first.state) =>
+        Object.fromEntries(
+          Object.values(s?.status === 'none' || !s ? {} : s.resources).map((r) => [
+            r.planned.name,
+            r.endpointId,
+          ]),
+        );
+      const actions = (s: typeof first.state) =>
+        Object.fromEntries(
+          Object.values(s?.status === 'none' || !s ? {} : s.resources).map((r) => [r.planned.name, r.action]),
+        );
+      expect(actions(first.state)).toEqual({ echo: 'created', upper: 'created', api: 'created' });
+
+      const again = await deployBuild(h, await buildApp({ root }));
+      expect(actions(again.state)).toEqual({ echo: 'unchanged', upper: 'unchanged', api: 'unchanged' });
+      expect(ids(again.state)).toEqual(ids(first.state));
+
+      writeFileSync(join(root, 'workers.ts'), workers(2));
+      const changed = await deployBuild(h, await buildApp({ root }));
+      expect(actions(changed.state)).toEqual({ echo: 'unchanged', upper: 'updated', api: 'unchanged' });
+      expect(ids(changed.state)).toEqual(ids(first.state));
+
+      writeFileSync(join(root, 'workers.ts'), workers(2, false));
+      const removed = await deployBuild(h, await buildApp({ root }));
+      expect(removed.state?.status).toBe('succeeded');
+      if (removed.state?.status !== 'succeeded') return;
+      expect(removed.state.removals).toEqual({
+        upper: { endpointId: ids(first.state).upper, removed: true },
+      });
+      const left = (await h.target.control.listEndpoints()).map((e) => e.name).sort();
+      expect(left).toEqual(['api', 'echo']);
+      const recorded = (await h.store.readAll({ limit: 10_000 })).filter((e) => e.type === 'EndpointRemoved');
+      expect(recorded.map((e) => e.data.resource)).toEqual(['upper']);
+    } finally {
+      await h.close();
+      await cloud.close();
+    }
+  });
+
+  it('rejects a deploy with remote calls and no key before anything is provisioned, naming the callers', async () => {
+    const root = writeApp({ 'package.json': '{"name":"nokey"}', 'workers.ts': workers(1), 'api.ts': API });
+    const cloud = await createCloud({ home: tempDir('flash-cloud-'), takeWaitMs: 2_000 });
+    const url = await cloud.listen(0);
+    const h = await ledgerFor(url, undefined);
+    const admin = deployTarget({ kind: 'local', url, apiKey: cloud.apiKey });
+    try {
+      const { outcome, deploymentId } = await deployBuild(h, await buildApp({ root }));
+      expect(outcome).toMatchObject({ ok: false, code: 'API_KEY_REQUIRED' });
+      if (outcome.ok) return;
+      expect(outcome.message).toContain('api makes remote calls');
+      expect(outcome.details).toEqual({ resources: ['api'] });
+      const types = (await h.store.read(`deployment-${deploymentId}`)).map((e) => e.type);
+      expect(types).toEqual(['DeploymentRequested', 'DeploymentRejected']);
+      expect(await admin.control.listEndpoints()).toEqual([]);
+    } finally {
+      await admin.close();
+      await h.close();
+      await cloud.close();
+    }
+  });
+
+  it('retries the State Manager within its budget, fails past it, and publishes on --resume', async () => {
+    const root = writeApp({ 'package.json': '{"name":"flaky"}', 'workers.ts': workers(1), 'api.ts': API });
+    const cloud = await createCloud({ home: tempDir('flash-cloud-'), takeWaitMs: 2_000, faults: true });
+    const url = await cloud.listen(0);
+    const h = await ledgerFor(url, cloud.apiKey); // budget: 3 attempts
+    try {
+      const build = await buildApp({ root });
+      await faults(url, { failStateManagerWrites: 2 });
+      const survived = await deployBuild(h, build);
+      expect(survived.state?.status).toBe('succeeded');
+      const attempts = (await h.store.read(`deployment-${survived.deploymentId}`)).filter(
+        (e) => e.type === 'ManifestPublishAttemptFailed',
+      );
+      expect(attempts.map((e) => e.data.attempt)).toEqual([1, 2]);
+
+      await faults(url, { failStateManagerWrites: 5 });
+      const failed = await deployBuild(h, build);
+      expect(failed.state?.status).toBe('failed');
+      if (failed.state?.status !== 'failed') return;
+      expect(failed.state.failure).toMatchObject({ code: 'MANIFEST_PUBLISH_FAILED' });
+      expect(failed.state.failure?.message).toContain('flash deploy --resume');
+
+      await faults(url, { failStateManagerWrites: 0 });
+      const { resumeDeployment, driveDeployment } =
+        await import('../../src/commands/deployment/deploy-session');
+      const resumed = await resumeDeployment(h.ledger, failed.deploymentId, 'user:test');
+      expect(resumed.ok).toBe(true);
+      const end = await driveDeployment(h.ledger, failed.deploymentId);
+      expect(end.status).toBe('succeeded');
+      if (end.status !== 'succeeded' || !end.build) return;
+      const published = await h.target.control.readManifest(end.build.environmentId);
+      expect(
+        Object.keys((published?.manifest as { resources_endpoints: object }).resources_endpoints).sort(),
+      ).toEqual(['api', 'echo', 'upper']);
+    } finally {
+      await h.close();
+      await cloud.close();
+    }
+  });
+});
