@@ -4,7 +4,7 @@ export const deploymentStream = (deploymentId: string): string => `deployment-${
 
 /** `environment-<app>.<env>`; characters a stream name cannot hold (a scoped package's `/`) become `_`. */
 export const environmentStream = (app: string, environment: string): string =>
-  `environment-${app}.${environment}`.replace(/[^A-Za-z0-9._:@+=-]/g, "_");
+  `environment-${app}.${environment}`.replace(/[^A-Za-z0-9._:@+=-]/g, '_');
 
 export const categoryOf = (stream: string): string => stream.split('-', 1)[0] ?? stream;
 

@@ -29,6 +29,15 @@ export class ResumeDeploymentHandler implements ICommandHandler<ResumeDeployment
         code: 'DEPLOYMENT_NOT_FOUND',
         message: `no deployment ${deploymentId} in the ledger`,
       };
+    if (state.status === 'succeeded' || state.status === 'rejected')
+      return {
+        ok: false,
+        code: state.status === 'succeeded' ? 'DEPLOYMENT_SUCCEEDED' : 'DEPLOYMENT_REJECTED',
+        message:
+          state.status === 'succeeded'
+            ? `deployment ${deploymentId} already succeeded: there is nothing to resume`
+            : `deployment ${deploymentId} was rejected (${state.rejection?.code ?? ''}): deploy again instead`,
+      };
     const { app, environment } = state.request;
     try {
       const known = await versionOf(this.store, app, environment, deploymentId);

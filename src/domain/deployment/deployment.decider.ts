@@ -22,7 +22,7 @@ function active(s: Deployment, id: string): StartedDeployment {
 
 function resourceOf(s: StartedDeployment, name: string) {
   return (
-    s.resources[name] ??
+    (Object.hasOwn(s.resources, name) ? s.resources[name] : undefined) ??
     fail('UNKNOWN_RESOURCE', `resource ${name} is not part of deployment ${s.request.deploymentId}`)
   );
 }
@@ -47,7 +47,7 @@ export function decide(cmd: DeploymentCommand, state: Deployment): DeploymentEve
             data: {
               deploymentId: id,
               code: 'API_KEY_REQUIRED',
-              message: `RUNPOD_API_KEY is required: ${needKey.join(', ')} make${needKey.length === 1 ? 's' : ''} remote calls and get the key; set RUNPOD_API_KEY and deploy again (nothing was provisioned)`,
+              message: `RUNPOD_API_KEY is required: ${needKey.join(', ')} ${needKey.length === 1 ? 'makes remote calls and gets' : 'make remote calls and get'} the key; set RUNPOD_API_KEY and deploy again (nothing was provisioned)`,
               details: { resources: needKey },
               at: cmd.data.at,
             },
@@ -112,7 +112,9 @@ export function decide(cmd: DeploymentCommand, state: Deployment): DeploymentEve
     }
     case 'RecordEndpointRemoved': {
       const s = active(state, id);
-      const removal = s.removals[cmd.data.resource];
+      const removal = Object.hasOwn(s.removals, cmd.data.resource)
+        ? s.removals[cmd.data.resource]
+        : undefined;
       if (!removal)
         return fail(
           'UNKNOWN_REMOVAL',

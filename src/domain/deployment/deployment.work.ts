@@ -27,11 +27,13 @@ export function pendingWork(state: Deployment): Work[] {
     if (!r.endpointId) work.push({ kind: 'provision', resource: r.planned.name });
     else if (!r.url) work.push({ kind: 'collect-url', resource: r.planned.name, endpointId: r.endpointId });
   }
-  for (const [resource, removal] of Object.entries(state.removals))
-    if (!removal.removed) work.push({ kind: 'remove', resource, endpointId: removal.endpointId });
   if (work.length > 0) return work;
   const failed = resources.filter((r) => r.failure).map((r) => r.planned.name);
   if (failed.length > 0) return [{ kind: 'fail', failedResources: failed }];
+  // old endpoints go only once every new one is up: a failed deploy never leaves the app with less
+  for (const [resource, removal] of Object.entries(state.removals))
+    if (!removal.removed) work.push({ kind: 'remove', resource, endpointId: removal.endpointId });
+  if (work.length > 0) return work;
   if (!state.finalized) return [{ kind: 'finalize' }];
   if (!state.published) return [{ kind: 'publish' }];
   return [{ kind: 'complete' }];

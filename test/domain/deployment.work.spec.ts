@@ -1,0 +1,193 @@
+import { pendingWork, planChanges } from '../../src/domain/deployment/deployment.work';
+import { caller, worker } from '../support/given';
+import { deploymentOf, provisionedHistory, stateOf } from './deployment.fixtures';
+
+const previous = { old: { endpointId: 'ep-old', configHash: 'cfg-old', keyFingerprint: null } };
+
+describe('the work a deploy needs next', () => {
+  it('activates the build before anything else', () => {
+    const d = deploymentOf({ previous });
+    expect(pendingWork(stateOf([d.requested()]))).toEqual([{ kind: 'activate-build' }]);
+  });
+
+  it('provisions every resource in parallel once the build is active', () => {
+    const d = deploymentOf();
+    expect(pendingWork(stateOf([d.requested(), d.activated()]))).toEqual([
+      { kind: 'provision', resource: 'api' },
+      { kind: 'provision', resource: 'gpu' },
+    ]);
+  });
+
+  it('collects the URL of a provisioned endpoint while the others are still provisioned', () => {
+    const d = deploymentOf();
+    const state = stateOf([d.requested(), d.activated(), d.keyInjected(), d.provisioned('api')]);
+    expect(pendingWork(state)).toEqual([
+      { kind: 'collect-url', resource: 'api', endpointId: 'ep-api' },
+      { kind: 'provision', resource: 'gpu' },
+    ]);
+  });
+
+  it('removes the endpoints of resources that left the app', () => {
+    const d = deploymentOf({ previous });
+    expect(pendingWork(stateOf(provisionedHistory(d)))).toEqual([
+      { kind: 'remove', resource: 'old', endpointId: 'ep-old' },
+    ]);
+  });
+
+  it('waits for the other resources before failing on a failed one', () => {
+    const d = deploymentOf();
+    const state = stateOf([
+      d.requested(),
+      d.activated(),
+      d.keyInjected(),
+      d.provisioned('api'),
+      d.provisioningFailed('gpu'),
+    ]);
+    expect(pendingWork(state)).toEqual([{ kind: 'collect-url', resource: 'api', endpointId: 'ep-api' }]);
+  });
+
+  it('fails the deployment, naming the failed resources, once nothing else is pending', () => {
+    const d = deploymentOf();
+    const state = stateOf([
+      d.requested(),
+      d.activated(),
+      d.keyInjected(),
+      d.provisioned('api'),
+      d.urlCollected('api'),
+      d.provisioningFailed('gpu'),
+    ]);
+    expect(pendingWork(state)).toEqual([{ kind: 'fail', failedResources: ['gpu'] }]);
+  });
+
+  it('finalizes the manifest once every URL is collected and every removal done', () => {
+    const d = deploymentOf({ previous });
+    expect(pendingWork(stateOf([...provisionedHistory(d), d.removed('old')]))).toEqual([
+      { kind: 'finalize' },
+    ]);
+  });
+
+  it('publishes the finalized manifest', () => {
+    const d = deploymentOf();
+    expect(pendingWork(stateOf([...provisionedHistory(d), d.finalized()]))).toEqual([{ kind: 'publish' }]);
+  });
+
+  it('keeps publishing after a failed attempt', () => {
+    const d = deploymentOf();
+    const state = stateOf([...provisionedHistory(d), d.finalized(), d.publishAttemptFailed()]);
+    expect(pendingWork(state)).toEqual([{ kind: 'publish' }]);
+  });
+
+  it('completes the deployment once the manifest is published', () => {
+    const d = deploymentOf();
+    const state = stateOf([...provisionedHistory(d), d.finalized(), d.published()]);
+    expect(pendingWork(state)).toEqual([{ kind: 'complete' }]);
+  });
+
+  it('provisions the failed resources of a resumed deployment again', () => {
+    const d = deploymentOf();
+    const state = stateOf([
+      d.requested(),
+      d.activated(),
+      d.provisioned('gpu'),
+      d.urlCollected('gpu'),
+      d.provisioningFailed('api'),
+      d.failed(['api']),
+      d.resumed(),
+    ]);
+    expect(pendingWork(state)).toEqual([{ kind: 'provision', resource: 'api' }]);
+  });
+});
+
+describe('the work an undeploy needs next', () => {
+  const inventory = {
+    api: { endpointId: 'ep-api', configHash: 'cfg-api', keyFingerprint: 'fp-1' },
+    gpu: { endpointId: 'ep-gpu', configHash: 'cfg-gpu', keyFingerprint: null },
+  };
+
+  it('removes every endpoint of the environment, with no build to activate', () => {
+    const d = deploymentOf({ intent: 'undeploy', resources: [], previous: inventory });
+    expect(pendingWork(stateOf([d.requested()]))).toEqual([
+      { kind: 'remove', resource: 'api', endpointId: 'ep-api' },
+      { kind: 'remove', resource: 'gpu', endpointId: 'ep-gpu' },
+    ]);
+  });
+
+  it('removes only the endpoints that are left', () => {
+    const d = deploymentOf({ intent: 'undeploy', resources: [], previous: inventory });
+    expect(pendingWork(stateOf([d.requested(), d.removed('api')]))).toEqual([
+      { kind: 'remove', resource: 'gpu', endpointId: 'ep-gpu' },
+    ]);
+  });
+
+  it('completes once every endpoint is removed, publishing nothing', () => {
+    const d = deploymentOf({ intent: 'undeploy', resources: [], previous: inventory });
+    expect(pendingWork(stateOf([d.requested(), d.removed('api'), d.removed('gpu')]))).toEqual([
+      { kind: 'complete' },
+    ]);
+  });
+});
+
+describe('a deployment that is not running', () => {
+  it('needs nothing when it was never requested', () => {
+    expect(pendingWork(stateOf([]))).toEqual([]);
+  });
+
+  it('needs nothing once it succeeded', () => {
+    const d = deploymentOf();
+    const state = stateOf([...provisionedHistory(d), d.finalized(), d.published(), d.succeeded()]);
+    expect(pendingWork(state)).toEqual([]);
+  });
+
+  it('needs nothing once it failed, until it is resumed', () => {
+    const d = deploymentOf();
+    expect(pendingWork(stateOf([d.requested(), d.activated(), d.failed()]))).toEqual([]);
+  });
+
+  it('needs nothing once it was rejected', () => {
+    const d = deploymentOf();
+    expect(pendingWork(stateOf([d.requested(), d.rejected()]))).toEqual([]);
+  });
+});
+
+describe('planning the changes of a deploy', () => {
+  const before = {
+    api: { endpointId: 'ep-api', configHash: 'cfg-api', keyFingerprint: 'fp-1' },
+    gpu: { endpointId: 'ep-gpu', configHash: 'cfg-gpu', keyFingerprint: null },
+  };
+
+  it('creates the endpoint of a resource new to the environment', () => {
+    expect(planChanges([caller(), worker()], {}, 'fp-1')).toEqual({
+      actions: { api: 'created', gpu: 'created' },
+      removed: [],
+    });
+  });
+
+  it('leaves a resource unchanged when its config and its key are the same', () => {
+    expect(planChanges([caller(), worker()], before, 'fp-1')).toEqual({
+      actions: { api: 'unchanged', gpu: 'unchanged' },
+      removed: [],
+    });
+  });
+
+  it('updates a resource whose config changed', () => {
+    const changed = { ...worker(), configHash: 'cfg-gpu-2' };
+    expect(planChanges([caller(), changed], before, 'fp-1').actions).toEqual({
+      api: 'unchanged',
+      gpu: 'updated',
+    });
+  });
+
+  it('updates a caller when the API key changed, and leaves a resource without the key alone', () => {
+    expect(planChanges([caller(), worker()], before, 'fp-2').actions).toEqual({
+      api: 'updated',
+      gpu: 'unchanged',
+    });
+  });
+
+  it('removes the resources that left the app', () => {
+    expect(planChanges([caller()], before, 'fp-1')).toEqual({
+      actions: { api: 'unchanged' },
+      removed: ['gpu'],
+    });
+  });
+});
