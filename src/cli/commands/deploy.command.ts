@@ -1,4 +1,6 @@
 import { resolve } from 'node:path';
+import { CommandBus } from '@nestjs/cqrs';
+import { ReleaseEnvironmentCommand } from '../../commands/deployment/deployment.messages';
 import { buildApp } from '../../build/build-app';
 import { projectName } from '../../build/build-inputs';
 import { keyFingerprint } from '../../commands/deployment/deploy-target';
@@ -39,20 +41,45 @@ const say = (json: boolean | undefined, line: string): void => {
   if (!json) console.error(line);
 };
 
-/** The deployment `--resume` continues: the one named, else the environment's latest unfinished one. */
-function toResume(ctx: LedgerContext, app: string, env: string, named: string | undefined): string {
+/** The deployment `--resume` continues: the one named, else the environment's latest unfinished one (undefined: none). */
+function toResume(
+  ctx: LedgerContext,
+  app: string,
+  env: string,
+  named: string | undefined,
+): string | undefined {
   if (named) return named;
   const history = ctx.views.view<DeploymentHistoryView>(DEPLOYMENT_HISTORY);
-  const candidates = history.order
+  const mine = history.order
     .map((id) => history.deployments[id])
-    .filter(
-      (d) =>
-        d && d.app === app && d.environment === env && (d.status === 'in_progress' || d.status === 'failed'),
-    );
-  const last = candidates[candidates.length - 1];
-  if (!last)
-    throw new FlashError('NOTHING_TO_RESUME', `no interrupted or failed deployment of ${app} in ${env}`);
-  return last.deploymentId;
+    .filter((d) => d !== undefined && d.app === app && d.environment === env);
+  const last = mine.filter((d) => d?.status === 'in_progress' || d?.status === 'failed').pop();
+  if (last) return last.deploymentId;
+  if (mine.length === 0) throw new FlashError('NOTHING_TO_RESUME', `${app} was never deployed to ${env}`);
+  return undefined;
+}
+
+/** Frees an environment whose lock outlived its (finished) deployment, e.g. after a crash right at the end. */
+async function releaseFinished(
+  ctx: LedgerContext,
+  app: string,
+  environment: string,
+  by: string,
+): Promise<void> {
+  const history = ctx.views.view<DeploymentHistoryView>(DEPLOYMENT_HISTORY);
+  for (const id of history.order) {
+    const d = history.deployments[id];
+    if (d?.app !== app || d.environment !== environment || d.status === 'in_progress') continue;
+    const outcome = d.status === 'succeeded' ? 'succeeded' : d.status === 'failed' ? 'failed' : 'rejected';
+    await ctx.ledger.app
+      .get(CommandBus)
+      .execute(
+        new ReleaseEnvironmentCommand(app, environment, id, outcome, new Date().toISOString(), {
+          actor: by,
+          correlationId: id,
+        }),
+      );
+  }
 }
 
 function report(
@@ -171,12 +198,19 @@ export async function deployCommand(dir: string | undefined, options: DeployOpti
     let deploymentId: string;
     let outcome;
     if (options.resume) {
-      deploymentId = toResume(
+      const found = toResume(
         ctx,
         app,
         environment,
         typeof options.resume === 'string' ? options.resume : undefined,
       );
+      if (!found) {
+        await releaseFinished(ctx, app, environment, whoAmI(root).requestedBy);
+        if (options.json) console.log(JSON.stringify({ ok: true, app, environment, resumed: null }));
+        else console.log(`nothing to resume: every deployment of ${app} to ${environment} has finished`);
+        return;
+      }
+      deploymentId = found;
       say(options.json, `resuming deployment ${deploymentId}...`);
       outcome = await resumeDeployment(ctx.ledger, deploymentId, whoAmI(root).requestedBy);
     } else {
