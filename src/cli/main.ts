@@ -7,7 +7,7 @@ import { registerCloudCommands } from './commands/cloud.command';
 import { demoCommand } from './commands/demo.command';
 import { initCommand } from './commands/init.command';
 import { eventsCommand } from './commands/events.command';
-import { deployCommand } from './commands/deploy.command';
+import { deployCommand, type DeployOptions } from './commands/deploy.command';
 import { invokeCommand } from './commands/invoke.command';
 import { auditCommand, historyCommand, rebuildCommand, statusCommand } from './commands/ledger-views.command';
 import { replayCommand } from './commands/replay.command';
@@ -80,7 +80,9 @@ export function buildProgram(): Command {
       "finish the environment's interrupted or failed deployment (or the one named)",
     )
     .option('--json', 'print the result as JSON')
-    .action(deployCommand);
+    .action(async (dir: string | undefined, options: DeployOptions) => {
+      await deployCommand(dir, options);
+    });
 
   program
     .command('undeploy')

@@ -1,55 +1,68 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { hostname, tmpdir, userInfo } from 'node:os';
-import { join } from 'node:path';
-import { FlashError } from '../../domain/errors';
-import { SqliteEventStore } from '../../adapters/eventstore/sqlite/sqlite-event-store';
-import { recordSampleDeployment } from '../demo/sample-deployment';
-import { eventToJson, renderTimeline } from '../render-timeline';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { stopCloud } from '../cloud/cloud-process';
+import { freePort } from '../demo/free-port';
+import { starterFiles } from '../templates/starter-app';
+import { deployCommand } from './deploy.command';
+import { invokeCommand } from './invoke.command';
+import { auditCommand, historyCommand } from './ledger-views.command';
+import { undeployCommand } from './undeploy.command';
 
 export interface DemoOptions {
   json?: boolean;
   keep?: boolean;
 }
 
-/** Records a sample deployment in a temporary ledger, reads it back and prints it as a timeline. */
+const heading = (json: boolean | undefined, text: string): void => {
+  if (!json) console.log(`\n== ${text}`);
+};
+
+/**
+ * A real deploy, end to end and offline: writes the starter app (a load-balanced `api` whose route calls the
+ * queue endpoint `gpu_worker`), starts a local cloud in a temporary FLASH_HOME, deploys through the ledger,
+ * calls the route (a remote call between endpoints), prints the deployment's history and audit trail,
+ * then undeploys and stops the cloud.
+ */
 export async function demoCommand(options: DemoOptions): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'flash-demo-'));
-  const file = join(dir, 'ledger.db');
-  const store = new SqliteEventStore(file);
+  const home = mkdtempSync(join(tmpdir(), 'flash-demo-'));
+  const app = join(home, 'demo-app');
+  for (const [path, text] of Object.entries(starterFiles('demo-app'))) {
+    mkdirSync(dirname(join(app, path)), { recursive: true });
+    writeFileSync(join(app, path), text);
+  }
+  const saved = { home: process.env.FLASH_HOME, url: process.env.FLASH_CLOUD_URL };
+  process.env.FLASH_HOME = home;
+  process.env.FLASH_CLOUD_URL = `http://127.0.0.1:${await freePort()}`;
+  const json = options.json;
   try {
-    const stream = await recordSampleDeployment(store, `user:${userInfo().username}@${hostname()}`);
-    const events = await store.read(stream);
-    if (options.json) {
-      for (const event of events) console.log(JSON.stringify(eventToJson(event)));
-    } else {
-      const all = await store.readAll({ limit: 1000 });
-      console.log(
-        'flash-ledger demo: one sample deployment of demo_app (api -> gpu_worker), recorded and read back',
-      );
-      console.log(`ledger:  ${file}${options.keep ? '' : ' (temporary, removed at exit)'}`);
-      console.log(`stream:  ${stream} (${events.length} events; ${all.length} in the whole ledger)\n`);
-      console.log(renderTimeline(events));
-      const correlations = new Set(events.map((e) => e.metadata.correlationId));
-      console.log(
-        `\nevery event shares correlation id ${[...correlations].join(', ')}; each names the event that caused it.`,
-      );
-      const refused = await store
-        .append(
-          stream,
-          [{ type: 'DeploymentRequested', data: {}, metadata: { actor: 'user:second-terminal' } }],
-          { expectedRevision: 'no_stream' },
-        )
-        .then(
-          () => 'accepted (unexpected)',
-          (error: unknown) =>
-            error instanceof FlashError ? `${error.code}: ${error.message}` : String(error),
-        );
-      console.log(
-        `a second request that expects a new stream is refused, and nothing is written:\n  ${refused}`,
-      );
-    }
+    heading(json, `deploy ${app} to the local cloud (${process.env.FLASH_CLOUD_URL})`);
+    const deploymentId = await deployCommand(app, { env: 'demo', json });
+    heading(json, 'call api POST /summarize, which calls gpu_worker through the State Manager');
+    await invokeCommand(
+      'api',
+      JSON.stringify({ text: 'the ledger remembers every step of every deployment' }),
+      {
+        dir: app,
+        env: 'demo',
+        path: '/summarize',
+        json,
+      },
+    );
+    heading(json, 'history');
+    await historyCommand({ json });
+    heading(json, `audit of deployment ${deploymentId ?? ''}`);
+    await auditCommand({ json, ...(deploymentId ? { deployment: deploymentId } : {}) });
+    heading(json, 'undeploy');
+    await undeployCommand(app, { env: 'demo', json });
   } finally {
-    await store.close();
-    if (!options.keep) rmSync(dir, { recursive: true, force: true });
+    await stopCloud();
+    process.env.FLASH_HOME = saved.home;
+    process.env.FLASH_CLOUD_URL = saved.url;
+    if (saved.home === undefined) delete process.env.FLASH_HOME;
+    if (saved.url === undefined) delete process.env.FLASH_CLOUD_URL;
+    if (options.keep)
+      console.error(`kept ${home} (FLASH_HOME of the demo: ledger.db, projections.db, cloud/)`);
+    else rmSync(home, { recursive: true, force: true });
   }
 }

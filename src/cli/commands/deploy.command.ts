@@ -71,14 +71,12 @@ async function releaseFinished(
     const d = history.deployments[id];
     if (d?.app !== app || d.environment !== environment || d.status === 'in_progress') continue;
     const outcome = d.status === 'succeeded' ? 'succeeded' : d.status === 'failed' ? 'failed' : 'rejected';
-    await ctx.ledger.app
-      .get(CommandBus)
-      .execute(
-        new ReleaseEnvironmentCommand(app, environment, id, outcome, new Date().toISOString(), {
-          actor: by,
-          correlationId: id,
-        }),
-      );
+    await ctx.ledger.app.get(CommandBus).execute(
+      new ReleaseEnvironmentCommand(app, environment, id, outcome, new Date().toISOString(), {
+        actor: by,
+        correlationId: id,
+      }),
+    );
   }
 }
 
@@ -135,7 +133,10 @@ function report(
 }
 
 /** `flash deploy [dir]`: build, record the request, provision through the ledger, publish, report. */
-export async function deployCommand(dir: string | undefined, options: DeployOptions): Promise<void> {
+export async function deployCommand(
+  dir: string | undefined,
+  options: DeployOptions,
+): Promise<string | undefined> {
   const started = Date.now();
   const root = resolve(dir ?? '.');
   const kind = parseTargetKind(options.target);
@@ -145,7 +146,7 @@ export async function deployCommand(dir: string | undefined, options: DeployOpti
   if (options.plan) {
     const build = await buildApp({ root, onStep: options.json ? undefined : (s) => say(false, `  ${s}...`) });
     const key =
-      process.env.RUNPOD_API_KEY?.trim() || (kind === 'local' ? (await cloudStatus()).apiKey : undefined);
+      kind === 'local' ? (await cloudStatus()).apiKey : process.env.RUNPOD_API_KEY?.trim() || undefined;
     const ctx = await openLedger();
     try {
       await ctx.views.catchUp();
@@ -260,6 +261,7 @@ export async function deployCommand(dir: string | undefined, options: DeployOpti
     }
     const state = await driveDeployment(ctx.ledger, deploymentId, progress);
     report(state, deploymentId, outcome.version, started, options.json);
+    return deploymentId;
   } finally {
     await ctx.close();
   }

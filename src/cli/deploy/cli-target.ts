@@ -12,9 +12,9 @@ export function parseTargetKind(value: string | undefined): TargetKind {
 }
 
 /**
- * The deploy target. Local: the cloud at FLASH_CLOUD_URL, started in the background when it is not running;
- * its key is RUNPOD_API_KEY when set, else the cloud's own key file. RunPod: `RUNPOD_API_URL` (default
- * `https://api.runpod.io`) with RUNPOD_API_KEY.
+ * The deploy target. Local: the cloud at FLASH_CLOUD_URL, started in the background when it is not running,
+ * with the key from its key file (`$FLASH_HOME/cloud/api-key`; a RunPod key means nothing to it). RunPod:
+ * `RUNPOD_API_URL` (default `https://api.runpod.io`) with RUNPOD_API_KEY.
  */
 export async function resolveTarget(
   kind: TargetKind,
@@ -34,5 +34,5 @@ export async function resolveTarget(
     options.onStart?.(status.url);
     status = await startCloud(env);
   }
-  return deployTarget({ kind, url: status.url, apiKey: envKey ?? status.apiKey });
+  return deployTarget({ kind, url: status.url, apiKey: status.apiKey });
 }
