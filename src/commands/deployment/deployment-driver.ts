@@ -1,9 +1,10 @@
 import type { EventStore, RecordedEvent } from '../../adapters/eventstore/eventstore.port';
-import { fold } from '../../domain/deployment/deployment.decider';
+import { evolve, initialState, type Deployment } from '../../domain/deployment/deployment.decider';
 import type { StartedDeployment } from '../../domain/deployment/deployment.state';
 import { pendingWork, type Work } from '../../domain/deployment/deployment.work';
 import { deploymentStream } from '../../domain/streams';
-import { isDeploymentEvent, toDomainEvent } from '../ledger/domain-events';
+import { load } from '../ledger/aggregate';
+import { isDeploymentEvent } from '../ledger/domain-events';
 
 export type Perform = (
   work: Work,
@@ -25,10 +26,21 @@ export class DeploymentDriver {
     private readonly perform: Perform,
   ) {}
 
+  private readonly folded = new Map<string, { state: Deployment; revision: bigint }>();
+
+  /** The deployment now: the events after the last fold are read and folded on. */
   private async load(deploymentId: string): Promise<StartedDeployment | undefined> {
-    const events = (await this.store.read(deploymentStream(deploymentId))).map(toDomainEvent);
-    const state = fold(events.filter(isDeploymentEvent));
-    return state.status === 'none' ? undefined : state;
+    const loaded = await load(
+      this.store,
+      deploymentStream(deploymentId),
+      initialState,
+      evolve,
+      isDeploymentEvent,
+      this.folded.get(deploymentId),
+    );
+    if (typeof loaded.revision === 'bigint')
+      this.folded.set(deploymentId, { state: loaded.state, revision: loaded.revision });
+    return loaded.state.status === 'none' ? undefined : loaded.state;
   }
 
   /** Performs what is pending; answers true once the deployment no longer needs this reactor. */
@@ -42,6 +54,7 @@ export class DeploymentDriver {
 
   /** Drives one deployment until it ends (or `stop()` is called). */
   async drive(deploymentId: string): Promise<void> {
+    this.folded.delete(deploymentId);
     const stream = deploymentStream(deploymentId);
     const checkpoint = `${this.name}:${deploymentId}`;
     let from = await this.store.checkpoints.load(checkpoint);
@@ -60,6 +73,7 @@ export class DeploymentDriver {
         if (done) return;
       }
     } finally {
+      this.folded.delete(deploymentId);
       await subscription.close();
     }
   }

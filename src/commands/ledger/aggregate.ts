@@ -8,22 +8,23 @@ export interface Loaded<S> {
   revision: ExpectedRevision;
 }
 
-/** Reads a stream and folds its domain events. */
+/** Reads a stream and folds its domain events; with `from`, continues a fold already made up to `from.revision`. */
 export async function load<S, E extends DomainEvent>(
   store: EventStore,
   stream: string,
   initial: S,
   evolve: (state: S, event: E) => S,
   is: (e: DomainEvent | undefined) => e is E,
+  from?: { state: S; revision: bigint },
 ): Promise<Loaded<S>> {
-  const recorded = await store.read(stream);
-  let state = initial;
+  const recorded = await store.read(stream, from ? { from: from.revision + 1n } : {});
+  let state = from ? from.state : initial;
   for (const r of recorded) {
     const event = toDomainEvent(r);
     if (is(event)) state = evolve(state, event);
   }
   const last = recorded[recorded.length - 1];
-  return { state, revision: last ? last.revision : 'no_stream' };
+  return { state, revision: last ? last.revision : from ? from.revision : 'no_stream' };
 }
 
 export interface Caused {
@@ -40,9 +41,9 @@ export async function appendDecided(
   revision: ExpectedRevision,
   meta: Caused,
   schemaVersion = 1,
-): Promise<void> {
-  if (events.length === 0) return;
-  await store.append(
+): Promise<bigint | undefined> {
+  if (events.length === 0) return undefined;
+  const { nextRevision } = await store.append(
     stream,
     events.map((e) => ({
       type: e.type,
@@ -56,6 +57,7 @@ export async function appendDecided(
     })),
     { expectedRevision: revision },
   );
+  return nextRevision;
 }
 
 /** Runs load → decide → append again when another writer got there first; at most `attempts` times, with jitter. */
