@@ -1,11 +1,24 @@
-/** Injected failures for tests: the next N State Manager writes fail, or wait first. */
+/** Injected failures for tests: the next N State Manager writes fail, or wait first; the next N endpoint saves fail. */
 export class Faults {
   private failWrites = 0;
   private delayMs = 0;
+  private failSaves = 0;
 
-  set(options: { failStateManagerWrites?: number; delayStateManagerWritesMs?: number }): void {
+  set(options: {
+    failStateManagerWrites?: number;
+    delayStateManagerWritesMs?: number;
+    failEndpointSaves?: number;
+  }): void {
     this.failWrites = Math.max(0, options.failStateManagerWrites ?? 0);
     this.delayMs = Math.max(0, options.delayStateManagerWritesMs ?? 0);
+    this.failSaves = Math.max(0, options.failEndpointSaves ?? 0);
+  }
+
+  /** Runs before `saveEndpoint`; throws while failures remain (a rejection, not a transient error). */
+  beforeEndpointSave(): void {
+    if (this.failSaves <= 0) return;
+    this.failSaves -= 1;
+    throw new Error('injected fault: endpoint quota exceeded for this account');
   }
 
   /** Runs before a State Manager write; throws while failures remain. */
@@ -17,7 +30,15 @@ export class Faults {
     }
   }
 
-  describe(): { failStateManagerWrites: number; delayStateManagerWritesMs: number } {
-    return { failStateManagerWrites: this.failWrites, delayStateManagerWritesMs: this.delayMs };
+  describe(): {
+    failStateManagerWrites: number;
+    delayStateManagerWritesMs: number;
+    failEndpointSaves: number;
+  } {
+    return {
+      failStateManagerWrites: this.failWrites,
+      delayStateManagerWritesMs: this.delayMs,
+      failEndpointSaves: this.failSaves,
+    };
   }
 }

@@ -104,8 +104,10 @@ export function createResolvers(o: ResolverOptions): Record<string, unknown> {
       }
       return template;
     },
-    saveEndpoint: ({ input }: { input: EndpointInput }) =>
-      endpointView(state, saveEndpoint(state, input, o.onEndpointChange)),
+    saveEndpoint: ({ input }: { input: EndpointInput }) => {
+      o.faults.beforeEndpointSave();
+      return endpointView(state, saveEndpoint(state, input, o.onEndpointChange));
+    },
     deleteEndpoint: ({ id }: { id: string }) => {
       if (!state.remove('endpoint', id)) fail(`endpoint ${id} not found`);
       o.onEndpointChange(id);

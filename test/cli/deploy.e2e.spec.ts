@@ -74,6 +74,15 @@ describe('flash deploy on the local cloud', () => {
     }
   }
 
+  async function setFaults(body: Record<string, number>): Promise<void> {
+    const res = await request(`${env.FLASH_CLOUD_URL ?? ''}/admin/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    await res.body.dump();
+  }
+
   afterAll(() => {
     spawnSync(process.execPath, [BIN, 'cloud', 'stop'], { env, encoding: 'utf8', timeout: 60_000 });
   });
@@ -132,6 +141,29 @@ describe('flash deploy on the local cloud', () => {
     expect(Object.keys(cloud.urls).sort()).toEqual(['api', 'echo', 'upper']);
     // and the environment is free again
     expect(flash(['deploy', '--env', environment, '--json']).status).toBe(0);
+  });
+
+  it.each([
+    ['EndpointProvisioningFailed', { failEndpointSaves: 1 }],
+    ['ManifestPublishAttemptFailed', { failStateManagerWrites: 1 }],
+    ['DeploymentFailed', { failStateManagerWrites: 2 }],
+  ])('finishes with --resume after the deploy process is killed right after %s', async (type, fault) => {
+    const environment = `crash-${type.toLowerCase()}`;
+    await setFaults(fault);
+    try {
+      const crashed = flash(['deploy', '--env', environment], {
+        FLASH_FAULT_CRASH_AFTER: type,
+        FLASH_PUBLISH_ATTEMPTS: '2',
+      });
+      expect(crashed.signal).toBe('SIGKILL');
+    } finally {
+      await setFaults({});
+    }
+    const resumed = flash(['deploy', '--env', environment, '--resume', '--json']);
+    expect(resumed.status).toBe(0);
+    const cloud = await onCloud(environment);
+    expect(cloud.names).toEqual(['api', 'echo', 'upper']);
+    expect(Object.keys(cloud.urls).sort()).toEqual(['api', 'echo', 'upper']);
   });
 
   it('finishes a removal with --resume after the process is killed right after EndpointRemoved', async () => {

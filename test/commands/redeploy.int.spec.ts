@@ -139,4 +139,38 @@ describe('redeploying through the ledger', () => {
       await cloud.close();
     }
   });
+
+  it('never reports success when nothing could be provisioned, and finishes on --resume once it can', async () => {
+    const root = writeApp({ 'package.json': '{"name":"refused"}', 'workers.ts': workers(1), 'api.ts': API });
+    const cloud = await createCloud({ home: tempDir('flash-cloud-'), takeWaitMs: 2_000, faults: true });
+    const url = await cloud.listen(0);
+    const h = await ledgerFor(url, cloud.apiKey);
+    try {
+      await faults(url, { failEndpointSaves: 10 });
+      const failed = await deployBuild(h, await buildApp({ root }));
+      expect(failed.state?.status).toBe('failed');
+      if (failed.state?.status !== 'failed') return;
+      expect(failed.state.failure?.code).toBe('PROVISIONING_FAILED');
+      expect(failed.state.failure?.failedResources.sort()).toEqual(['api', 'echo', 'upper']);
+      expect(failed.state.failure?.message).toContain('endpoint quota exceeded');
+      const types = (await h.store.read(`deployment-${failed.deploymentId}`)).map((e) => e.type);
+      expect(types).not.toContain('DeploymentSucceeded');
+      expect(types).not.toContain('ManifestFinalized');
+      expect(types.filter((t) => t === 'EndpointProvisioningFailed')).toHaveLength(3);
+
+      await faults(url, { failEndpointSaves: 0 });
+      const { resumeDeployment, driveDeployment } =
+        await import('../../src/commands/deployment/deploy-session');
+      expect((await resumeDeployment(h.ledger, failed.deploymentId, 'user:test')).ok).toBe(true);
+      expect((await driveDeployment(h.ledger, failed.deploymentId)).status).toBe('succeeded');
+      expect((await h.target.control.listEndpoints()).map((e) => e.name).sort()).toEqual([
+        'api',
+        'echo',
+        'upper',
+      ]);
+    } finally {
+      await h.close();
+      await cloud.close();
+    }
+  });
 });

@@ -13,20 +13,13 @@ import {
 import { planChanges } from '../../domain/deployment/deployment.work';
 import type { Deployment } from '../../domain/deployment/deployment.state';
 import { FlashError } from '../../domain/errors';
-import {
-  previousEndpoints,
-  ENDPOINT_INVENTORY,
-  type EndpointInventoryView,
-} from '../../projections/endpoint-inventory/endpoint-inventory.projection';
-import {
-  DEPLOYMENT_HISTORY,
-  type DeploymentHistoryView,
-} from '../../projections/deployment-history/deployment-history.projection';
 import { cloudStatus } from '../cloud/cloud-process';
 import { resolveTarget, parseTargetKind } from '../deploy/cli-target';
 import { openLedger, type LedgerContext } from '../deploy/ledger-context';
 import { progressLine } from '../deploy/render-progress';
 import { whoAmI } from '../deploy/who';
+import { GetDeploymentHistory, GetEndpointInventory } from '../../projections/queries';
+import { previousEndpoints } from '../../projections';
 import { CommandExit, EXIT } from '../errors';
 
 export interface DeployOptions {
@@ -42,14 +35,14 @@ const say = (json: boolean | undefined, line: string): void => {
 };
 
 /** The deployment `--resume` continues: the one named, else the environment's latest unfinished one (undefined: none). */
-function toResume(
+async function toResume(
   ctx: LedgerContext,
   app: string,
   env: string,
   named: string | undefined,
-): string | undefined {
+): Promise<string | undefined> {
   if (named) return named;
-  const history = ctx.views.view<DeploymentHistoryView>(DEPLOYMENT_HISTORY);
+  const history = await ctx.query(new GetDeploymentHistory());
   const mine = history.order
     .map((id) => history.deployments[id])
     .filter((d) => d !== undefined && d.app === app && d.environment === env);
@@ -66,7 +59,7 @@ async function releaseFinished(
   environment: string,
   by: string,
 ): Promise<void> {
-  const history = ctx.views.view<DeploymentHistoryView>(DEPLOYMENT_HISTORY);
+  const history = await ctx.query(new GetDeploymentHistory());
   for (const id of history.order) {
     const d = history.deployments[id];
     if (d?.app !== app || d.environment !== environment || d.status === 'in_progress') continue;
@@ -149,12 +142,7 @@ export async function deployCommand(
       kind === 'local' ? (await cloudStatus()).apiKey : process.env.RUNPOD_API_KEY?.trim() || undefined;
     const ctx = await openLedger();
     try {
-      await ctx.views.catchUp();
-      const previous = previousEndpoints(
-        ctx.views.view<EndpointInventoryView>(ENDPOINT_INVENTORY),
-        app,
-        environment,
-      );
+      const previous = previousEndpoints(await ctx.query(new GetEndpointInventory()), app, environment);
       const resources = Object.entries(build.manifest.resources).map(([name, r]) => ({
         name,
         isLoadBalanced: r.is_load_balanced,
@@ -195,11 +183,10 @@ export async function deployCommand(
       const line = progressLine(event);
       if (line) say(options.json, line);
     };
-    await ctx.views.catchUp();
     let deploymentId: string;
     let outcome;
     if (options.resume) {
-      const found = toResume(
+      const found = await toResume(
         ctx,
         app,
         environment,
@@ -219,11 +206,7 @@ export async function deployCommand(
         root,
         onStep: options.json ? undefined : (s) => say(false, `  ${s}...`),
       });
-      const previous = previousEndpoints(
-        ctx.views.view<EndpointInventoryView>(ENDPOINT_INVENTORY),
-        app,
-        environment,
-      );
+      const previous = previousEndpoints(await ctx.query(new GetEndpointInventory()), app, environment);
       const request = await deploymentRequest({
         app,
         environment,

@@ -1,13 +1,10 @@
 import { resolve } from 'node:path';
 import { projectName } from '../../build/build-inputs';
 import { FlashError, NotFound } from '../../domain/errors';
-import {
-  RESOURCES_ENDPOINTS,
-  type ResourcesEndpointsView,
-} from '../../projections/resources-endpoints/resources-endpoints.projection';
 import { environmentKey } from '../../projections/projection';
 import { parseTargetKind, resolveTarget } from '../deploy/cli-target';
 import { openLedger } from '../deploy/ledger-context';
+import { GetResourcesEndpoints } from '../../projections/queries';
 import { CommandExit, EXIT } from '../errors';
 
 export interface InvokeOptions {
@@ -50,11 +47,8 @@ export async function invokeCommand(
   const target = await resolveTarget(parseTargetKind(options.target), { start: true });
   const ctx = await openLedger(target);
   try {
-    await ctx.views.catchUp();
     const urls =
-      ctx.views.view<ResourcesEndpointsView>(RESOURCES_ENDPOINTS).environments[
-        environmentKey(app, environment)
-      ] ?? {};
+      (await ctx.query(new GetResourcesEndpoints())).environments[environmentKey(app, environment)] ?? {};
     const url = urls[resource];
     if (!url)
       throw new NotFound(

@@ -1,16 +1,12 @@
 import { resolve } from 'node:path';
 import { projectName } from '../../build/build-inputs';
+import { environmentKey } from '../../projections';
 import {
-  AUDIT_LOG,
-  DEPLOYMENT_HISTORY,
-  ENDPOINT_INVENTORY,
-  environmentKey,
-  RESOURCES_ENDPOINTS,
-  type AuditLogView,
-  type DeploymentHistoryView,
-  type EndpointInventoryView,
-  type ResourcesEndpointsView,
-} from '../../projections';
+  GetAuditLog,
+  GetDeploymentHistory,
+  GetEndpointInventory,
+  GetResourcesEndpoints,
+} from '../../projections/queries';
 import { openLedger } from '../deploy/ledger-context';
 import { CommandExit, EXIT } from '../errors';
 
@@ -46,7 +42,7 @@ function table(header: string[], rows: string[][]): string {
 
 /** `flash history`: every deployment (version, time, who, git commit, status, duration), newest last. */
 export async function historyCommand(options: ViewOptions): Promise<void> {
-  const view = await withViews((ctx) => ctx.views.view<DeploymentHistoryView>(DEPLOYMENT_HISTORY));
+  const view = await withViews((ctx) => ctx.query(new GetDeploymentHistory()));
   const records = view.order
     .map((id) => view.deployments[id])
     .filter((d) => d !== undefined)
@@ -81,7 +77,7 @@ export async function historyCommand(options: ViewOptions): Promise<void> {
 
 /** `flash audit`: every recorded fact with actor, correlation and causation; `--deployment` narrows it to one. */
 export async function auditCommand(options: ViewOptions): Promise<void> {
-  const view = await withViews((ctx) => ctx.views.view<AuditLogView>(AUDIT_LOG));
+  const view = await withViews((ctx) => ctx.query(new GetAuditLog()));
   let entries = view.entries.filter((e) => !options.deployment || e.deploymentId === options.deployment);
   if (options.limit) entries = entries.slice(-Math.max(1, Number(options.limit) || 50));
   if (options.json) {
@@ -100,14 +96,14 @@ export async function statusCommand(dir: string | undefined, options: ViewOption
   const app = options.app ?? projectName(resolve(dir ?? '.'));
   const environment = options.env ?? 'production';
   const key = environmentKey(app, environment);
-  const { inventory, urls, last } = await withViews((ctx) => {
-    const history = ctx.views.view<DeploymentHistoryView>(DEPLOYMENT_HISTORY);
+  const { inventory, urls, last } = await withViews(async (ctx) => {
+    const history = await ctx.query(new GetDeploymentHistory());
     const mine = history.order
       .map((id) => history.deployments[id])
       .filter((d) => d?.app === app && d.environment === environment);
     return {
-      inventory: ctx.views.view<EndpointInventoryView>(ENDPOINT_INVENTORY).environments[key] ?? {},
-      urls: ctx.views.view<ResourcesEndpointsView>(RESOURCES_ENDPOINTS).environments[key] ?? {},
+      inventory: (await ctx.query(new GetEndpointInventory())).environments[key] ?? {},
+      urls: (await ctx.query(new GetResourcesEndpoints())).environments[key] ?? {},
       last: mine[mine.length - 1],
     };
   });

@@ -8,15 +8,12 @@ import {
 } from '../../commands/deployment/deploy-session';
 import type { PreviousEndpoint } from '../../domain/deployment/deployment.events';
 import { FlashError } from '../../domain/errors';
-import {
-  ENDPOINT_INVENTORY,
-  previousEndpoints,
-  type EndpointInventoryView,
-} from '../../projections/endpoint-inventory/endpoint-inventory.projection';
 import { parseTargetKind, resolveTarget } from '../deploy/cli-target';
 import { openLedger } from '../deploy/ledger-context';
 import { progressLine } from '../deploy/render-progress';
 import { whoAmI } from '../deploy/who';
+import { GetEndpointInventory } from '../../projections/queries';
+import { previousEndpoints } from '../../projections';
 import { CommandExit, EXIT } from '../errors';
 
 export interface UndeployOptions {
@@ -48,9 +45,8 @@ export async function undeployCommand(dir: string | undefined, options: Undeploy
   const target = await resolveTarget(parseTargetKind(options.target), { start: true });
   const ctx = await openLedger(target);
   try {
-    await ctx.views.catchUp();
     const previous: Record<string, PreviousEndpoint> = previousEndpoints(
-      ctx.views.view<EndpointInventoryView>(ENDPOINT_INVENTORY),
+      await ctx.query(new GetEndpointInventory()),
       app,
       environment,
     );
