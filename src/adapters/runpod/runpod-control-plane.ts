@@ -74,8 +74,10 @@ function pick<T>(data: Record<string, unknown>, key: string, schema: z.ZodType<T
 export class RunpodControlPlane {
   constructor(readonly graphql: GraphqlClient) {}
 
-  // Operation: flashAppByName, then createFlashApp on "app not found".
-  async ensureApp(name: string): Promise<{ id: string; environments: { id: string; name: string }[] }> {
+  // Operation: flashAppByName; undefined on "app not found".
+  async findApp(
+    name: string,
+  ): Promise<{ id: string; environments: { id: string; name: string }[] } | undefined> {
     try {
       const data = await this.graphql.request(
         `query app($n: String!) { flashAppByName(flashAppName: $n) { id name flashEnvironments { id name activeBuildId } } }`,
@@ -87,13 +89,20 @@ export class RunpodControlPlane {
         environments: (app.flashEnvironments ?? []).map((e) => ({ id: e.id, name: e.name })),
       };
     } catch (error) {
-      if (!(error instanceof UpstreamFailed) || !/app not found/i.test(error.message)) throw error;
-      const data = await this.graphql.request(
-        `mutation create($i: CreateFlashAppInput!) { createFlashApp(input: $i) { id name } }`,
-        { i: { name } },
-      );
-      return { id: pick(data, 'createFlashApp', appSchema, 'createFlashApp').id, environments: [] };
+      if (error instanceof UpstreamFailed && /app not found/i.test(error.message)) return undefined;
+      throw error;
     }
+  }
+
+  // Operation: flashAppByName, then createFlashApp on "app not found".
+  async ensureApp(name: string): Promise<{ id: string; environments: { id: string; name: string }[] }> {
+    const found = await this.findApp(name);
+    if (found) return found;
+    const data = await this.graphql.request(
+      `mutation create($i: CreateFlashAppInput!) { createFlashApp(input: $i) { id name } }`,
+      { i: { name } },
+    );
+    return { id: pick(data, 'createFlashApp', appSchema, 'createFlashApp').id, environments: [] };
   }
 
   // Operation: createFlashEnvironment when the app lacks it.

@@ -1,6 +1,4 @@
 import { resolve } from 'node:path';
-import { CommandBus } from '@nestjs/cqrs';
-import { ReleaseEnvironmentCommand } from '../../commands/deployment/deployment.messages';
 import { buildApp } from '../../build/build-app';
 import { projectName } from '../../build/build-inputs';
 import { keyFingerprint } from '../../commands/deployment/deploy-target';
@@ -15,10 +13,11 @@ import type { Deployment } from '../../domain/deployment/deployment.state';
 import { FlashError } from '../../domain/errors';
 import { cloudStatus } from '../cloud/cloud-process';
 import { resolveTarget, parseTargetKind } from '../deploy/cli-target';
-import { openLedger, type LedgerContext } from '../deploy/ledger-context';
+import { openLedger } from '../deploy/ledger-context';
+import { releaseFinished, toResume } from '../deploy/resume-target';
 import { progressLine } from '../deploy/render-progress';
 import { whoAmI } from '../deploy/who';
-import { GetDeploymentHistory, GetEndpointInventory } from '../../projections/queries';
+import { GetEndpointInventory } from '../../projections/queries';
 import { previousEndpoints } from '../../projections';
 import { CommandExit, EXIT } from '../errors';
 
@@ -33,45 +32,6 @@ export interface DeployOptions {
 const say = (json: boolean | undefined, line: string): void => {
   if (!json) console.error(line);
 };
-
-/** The deployment `--resume` continues: the one named, else the environment's latest unfinished one (undefined: none). */
-async function toResume(
-  ctx: LedgerContext,
-  app: string,
-  env: string,
-  named: string | undefined,
-): Promise<string | undefined> {
-  if (named) return named;
-  const history = await ctx.query(new GetDeploymentHistory());
-  const mine = history.order
-    .map((id) => history.deployments[id])
-    .filter((d) => d !== undefined && d.app === app && d.environment === env);
-  const last = mine.filter((d) => d?.status === 'in_progress' || d?.status === 'failed').pop();
-  if (last) return last.deploymentId;
-  if (mine.length === 0) throw new FlashError('NOTHING_TO_RESUME', `${app} was never deployed to ${env}`);
-  return undefined;
-}
-
-/** Frees an environment whose lock outlived its (finished) deployment, e.g. after a crash right at the end. */
-async function releaseFinished(
-  ctx: LedgerContext,
-  app: string,
-  environment: string,
-  by: string,
-): Promise<void> {
-  const history = await ctx.query(new GetDeploymentHistory());
-  for (const id of history.order) {
-    const d = history.deployments[id];
-    if (d?.app !== app || d.environment !== environment || d.status === 'in_progress') continue;
-    const outcome = d.status === 'succeeded' ? 'succeeded' : d.status === 'failed' ? 'failed' : 'rejected';
-    await ctx.ledger.app.get(CommandBus).execute(
-      new ReleaseEnvironmentCommand(app, environment, id, outcome, new Date().toISOString(), {
-        actor: by,
-        correlationId: id,
-      }),
-    );
-  }
-}
 
 function report(
   state: Deployment,

@@ -28,7 +28,7 @@ async function onTarget(
   app: string,
   environment: string,
 ): Promise<Record<string, string>> {
-  const found = await target.control.ensureApp(app).catch(() => undefined);
+  const found = await target.control.findApp(app);
   const env = found?.environments.find((e) => e.name === environment);
   if (!env) return {};
   const endpoints = await target.control.listEndpoints();

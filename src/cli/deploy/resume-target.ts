@@ -1,0 +1,44 @@
+import { CommandBus } from '@nestjs/cqrs';
+import { ReleaseEnvironmentCommand } from '../../commands/deployment/deployment.messages';
+import { FlashError } from '../../domain/errors';
+import { GetDeploymentHistory } from '../../projections/queries';
+import type { LedgerContext } from './ledger-context';
+
+export /** The deployment `--resume` continues: the one named, else the environment's latest unfinished one (undefined: none). */
+async function toResume(
+  ctx: LedgerContext,
+  app: string,
+  env: string,
+  named: string | undefined,
+): Promise<string | undefined> {
+  if (named) return named;
+  const history = await ctx.query(new GetDeploymentHistory());
+  const mine = history.order
+    .map((id) => history.deployments[id])
+    .filter((d) => d !== undefined && d.app === app && d.environment === env);
+  const last = mine.filter((d) => d?.status === 'in_progress' || d?.status === 'failed').pop();
+  if (last) return last.deploymentId;
+  if (mine.length === 0) throw new FlashError('NOTHING_TO_RESUME', `${app} was never deployed to ${env}`);
+  return undefined;
+}
+
+/** Frees an environment whose lock outlived its (finished) deployment, e.g. after a crash right at the end. */
+export async function releaseFinished(
+  ctx: LedgerContext,
+  app: string,
+  environment: string,
+  by: string,
+): Promise<void> {
+  const history = await ctx.query(new GetDeploymentHistory());
+  for (const id of history.order) {
+    const d = history.deployments[id];
+    if (d?.app !== app || d.environment !== environment || d.status === 'in_progress') continue;
+    const outcome = d.status === 'succeeded' ? 'succeeded' : d.status === 'failed' ? 'failed' : 'rejected';
+    await ctx.ledger.app.get(CommandBus).execute(
+      new ReleaseEnvironmentCommand(app, environment, id, outcome, new Date().toISOString(), {
+        actor: by,
+        correlationId: id,
+      }),
+    );
+  }
+}
