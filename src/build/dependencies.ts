@@ -5,6 +5,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import type { DependencySpec } from '../sdk/dependency-spec';
 import { BuildFailed } from './build-errors';
 import { canonicalJson } from './config-hash';
+import { installFromLocal, ownPackageRoot } from './local-packages';
 
 export interface DeclaredDependency extends DependencySpec {
   /** Endpoints that declare it. */
@@ -63,8 +64,9 @@ export interface InstalledDependencies {
 }
 
 /**
- * Installs the declared dependencies with npm into a cache folder keyed by the set of specs, so an
- * unchanged set is reused. Every declared dependency must end up installed; none is dropped silently.
+ * Installs the declared dependencies into a cache folder keyed by the set of specs, so an unchanged set is
+ * reused: copied from packages already installed on this machine when they satisfy every range (no
+ * network; `FLASH_DEPS_FROM=npm` turns this off), else with npm. Every declared dependency must end up installed; none is dropped silently.
  */
 export async function installDependencies(
   root: string,
@@ -91,7 +93,16 @@ export async function installDependencies(
       join(tmp, 'package.json'),
       JSON.stringify({ name: 'flash-app-dependencies', private: true, dependencies: ranges }, null, 2),
     );
-    const { code, output } = await runNpm(tmp);
+    const own = ownPackageRoot();
+    const local =
+      process.env.FLASH_DEPS_FROM !== 'npm' &&
+      installFromLocal(
+        [root, ...(own ? [own] : [])],
+        deps.map((d) => ({ name: d.name, range: ranges[d.name] ?? d.range })),
+        join(tmp, 'node_modules'),
+      );
+    if (!local) rmSync(join(tmp, 'node_modules'), { recursive: true, force: true });
+    const { code, output } = local ? { code: 0, output: '' } : await runNpm(tmp);
     if (code !== 0) {
       rmSync(tmp, { recursive: true, force: true });
       const named = deps.filter((d) => output.includes(d.name));
