@@ -42,6 +42,8 @@ export interface RunOptions {
   env?: string;
   /** Called with each line of the report as it happens. */
   print?: (line: string) => void;
+  /** Deploy and undeploy print one JSON line each instead of their progress. */
+  quiet?: boolean;
 }
 
 const short = (value: unknown, max = 240): string => {
@@ -72,7 +74,7 @@ export async function runExample(name: string, options: RunOptions = {}): Promis
   let deployed = false;
   try {
     print(`== ${name}: build and deploy to the local cloud (environment ${env})`);
-    result.deploymentId = await deployCommand(dir, { env });
+    result.deploymentId = await deployCommand(dir, { env, json: options.quiet });
     deployed = true;
     const manifest = manifestSchema.parse(
       JSON.parse(readFileSync(join(dir, '.flash', 'build', 'flash_manifest.json'), 'utf8')),
@@ -123,7 +125,7 @@ export async function runExample(name: string, options: RunOptions = {}): Promis
     await dispatcher.close();
     if (deployed && !options.keep) {
       print(`== ${name}: undeploy`);
-      await undeployCommand(dir, { env }).catch((error: unknown) =>
+      await undeployCommand(dir, { env, json: options.quiet }).catch((error: unknown) =>
         check.that(false, `undeploy failed: ${(error as Error).message}`),
       );
     }
