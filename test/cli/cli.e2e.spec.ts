@@ -22,12 +22,12 @@ function flash(
 }
 
 describe('flash CLI', () => {
-  it('demo deploys a two-endpoint app to a local cloud, calls across endpoints, prints history and audit', () => {
+  it('demo deploys 03_mixed_workers to a local cloud, runs its pipeline across endpoints, prints history and audit', () => {
     const { code, stdout, stderr } = flash(['demo'], {}, 180_000);
     expect(stderr).not.toContain('error');
     expect(code).toBe(0);
-    expect(stdout).toMatch(/deployed demo-app to demo \(version 1, deployment [0-9a-f-]{36}\)/);
-    expect(stdout).toContain('"longest_word": "deployment"'); // api -> gpu_worker, a remote call
+    expect(stdout).toMatch(/deployed 03_mixed_workers to demo \(version 1, deployment [0-9a-f-]{36}\)/);
+    expect(stdout).toMatch(/"label": "positive"/); // LB -> preprocess -> inference -> postprocess
     for (const type of [
       'DeploymentRequested',
       'EnvironmentLocked',
@@ -39,9 +39,9 @@ describe('flash CLI', () => {
       'DeploymentSucceeded',
     ])
       expect(stdout).toContain(type);
-    expect(stdout).toContain('key RUNPOD_API_KEY injected into api');
-    expect(stdout).not.toContain('injected into gpu_worker');
-    expect(stdout).toContain('undeployed demo-app from demo: removed 2 endpoint(s)');
+    expect(stdout).toContain('key RUNPOD_API_KEY injected into 01_03_classify_pipeline');
+    expect(stdout.match(/key RUNPOD_API_KEY injected into/g)).toHaveLength(1);
+    expect(stdout).toContain('undeployed 03_mixed_workers from demo: removed 4 endpoint(s)');
   });
 
   it('events prints the ledger under FLASH_HOME, and --json as envelopes', async () => {

@@ -1,9 +1,10 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { ownPackageRoot } from '../../build/local-packages';
+import { FlashError } from '../../domain/errors';
 import { stopCloud } from '../cloud/cloud-process';
 import { freePort } from '../demo/free-port';
-import { starterFiles } from '../templates/starter-app';
 import { deployCommand } from './deploy.command';
 import { invokeCommand } from './invoke.command';
 import { auditCommand, historyCommand } from './ledger-views.command';
@@ -18,19 +19,22 @@ const heading = (json: boolean | undefined, text: string): void => {
   if (!json) console.log(`\n== ${text}`);
 };
 
+const EXAMPLE = '03_mixed_workers';
+const PIPELINE = '01_03_classify_pipeline';
+
 /**
- * A real deploy, end to end and offline: writes the starter app (a load-balanced `api` whose route calls the
- * queue endpoint `gpu_worker`), starts a local cloud in a temporary FLASH_HOME, deploys through the ledger,
- * calls the route (a remote call between endpoints), prints the deployment's history and audit trail,
- * then undeploys and stops the cloud.
+ * A real deploy, end to end and offline: copies examples/03_mixed_workers (three queue endpoints and a
+ * load-balanced pipeline that calls them: CPU → GPU → CPU), starts a local cloud in a temporary FLASH_HOME,
+ * deploys through the ledger, runs the pipeline (calls between endpoints, resolved through the State
+ * Manager), prints the deployment's history and audit trail, then undeploys and stops the cloud.
  */
 export async function demoCommand(options: DemoOptions): Promise<void> {
   const home = mkdtempSync(join(tmpdir(), 'flash-demo-'));
-  const app = join(home, 'demo-app');
-  for (const [path, text] of Object.entries(starterFiles('demo-app'))) {
-    mkdirSync(dirname(join(app, path)), { recursive: true });
-    writeFileSync(join(app, path), text);
-  }
+  const source = join(ownPackageRoot() ?? '.', 'examples', EXAMPLE);
+  if (!existsSync(source))
+    throw new FlashError('DEMO_APP_MISSING', `the demo deploys ${source}, which is missing`);
+  const app = join(home, EXAMPLE);
+  cpSync(source, app, { recursive: true, filter: (path) => !path.includes(`${EXAMPLE}/.flash`) });
   const saved = { home: process.env.FLASH_HOME, url: process.env.FLASH_CLOUD_URL };
   process.env.FLASH_HOME = home;
   process.env.FLASH_CLOUD_URL = `http://127.0.0.1:${await freePort()}`;
@@ -38,17 +42,16 @@ export async function demoCommand(options: DemoOptions): Promise<void> {
   try {
     heading(json, `deploy ${app} to the local cloud (${process.env.FLASH_CLOUD_URL})`);
     const deploymentId = await deployCommand(app, { env: 'demo', json });
-    heading(json, 'call api POST /summarize, which calls gpu_worker through the State Manager');
-    await invokeCommand(
-      'api',
-      JSON.stringify({ text: 'the ledger remembers every step of every deployment' }),
-      {
-        dir: app,
-        env: 'demo',
-        path: '/summarize',
-        json,
-      },
+    heading(
+      json,
+      `run the pipeline: POST ${PIPELINE} /classify (preprocess → inference → postprocess, each its own endpoint)`,
     );
+    await invokeCommand(PIPELINE, JSON.stringify({ text: 'This product is amazing! I love it!' }), {
+      dir: app,
+      env: 'demo',
+      path: '/classify',
+      json,
+    });
     heading(json, 'history');
     await historyCommand({ json });
     heading(json, `audit of deployment ${deploymentId ?? ''}`);
