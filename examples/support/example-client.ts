@@ -142,7 +142,7 @@ export class ExampleClient {
         dispatcher: this.dispatcher,
       }).catch(() => undefined);
       await res?.body.dump();
-      if (res && res.statusCode < 300) return;
+      if (res && res.statusCode >= 200 && res.statusCode < 300 && res.statusCode !== 204) return; // 204: still starting
       if (Date.now() > deadline)
         throw new CheckFailed(`${resource} did not answer ${path} within ${timeoutMs} ms`);
       await new Promise((r) => setTimeout(r, 500));
