@@ -1,21 +1,8 @@
-import { execFile } from 'node:child_process';
 import type { Checks } from '../support/checks';
+import { hostHasGpu } from '../support/host-gpu';
 import type { Workflow } from '../support/workflow';
 
 const RESOURCE = '01_01_gpu_worker';
-
-/** Whether `nvidia-smi -L` runs on this host and lists at least one GPU (the local cloud's workers run here). */
-function hostHasGpu(): Promise<boolean> {
-  return new Promise((resolve) => {
-    try {
-      execFile('nvidia-smi', ['-L'], { timeout: 5000 }, (error, stdout) =>
-        resolve(!error && /^GPU \d+/m.test(String(stdout))),
-      );
-    } catch {
-      resolve(false);
-    }
-  });
-}
 
 /** §4.1: available ⇔ count ≥ 1; a GPU has a name and memory; no GPU reads "No GPU detected", 0, 0. */
 function checkGpuInfo(check: Checks, info: Record<string, unknown>, hostGpu: boolean): void {

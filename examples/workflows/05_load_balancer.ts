@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { hostHasGpu } from '../support/host-gpu';
 import type { Workflow } from '../support/workflow';
 
 const CPU = '03_05_load_balancer_cpu';
@@ -11,19 +11,6 @@ const TRANSFORMS: { body: { text: string; operation?: string }; expected: string
   { body: { text: 'hello world', operation: 'title' }, expected: 'Hello World', operation: 'title' },
   { body: { text: 'hello world' }, expected: 'HELLO WORLD', operation: 'uppercase' },
 ];
-
-/** Whether `nvidia-smi -L` runs on this host and lists at least one GPU (the local cloud's workers run here). */
-function hostHasGpu(): Promise<boolean> {
-  return new Promise((resolve) => {
-    try {
-      execFile('nvidia-smi', ['-L'], { timeout: 5000 }, (error, stdout) =>
-        resolve(!error && /^GPU \d+/m.test(String(stdout))),
-      );
-    } catch {
-      resolve(false);
-    }
-  });
-}
 
 export const workflow: Workflow = {
   resources: { [CPU]: 'LB', [GPU]: 'LB' },
