@@ -60,6 +60,12 @@ export async function registerLbGateway(app: FastifyInstance, options: LbGateway
         if (!worker?.ports) return reply.code(503).send({ error: 'no workers available' });
         options.supervisor.markBusy(worker.id);
         const query = req.url.includes('?') ? req.url.slice(req.url.indexOf('?')) : '';
+        // the path as the caller encoded it (an encoded `/` in a parameter stays one), as RunPod forwards it
+        const raw = req.url.split('?', 1)[0] ?? '';
+        const prefix = `/lb/${req.params.endpointId}`;
+        const path = raw.startsWith(prefix)
+          ? raw.slice(prefix.length).replace(/^\/?/, '/')
+          : `/${req.params['*']}`;
         const headers: Record<string, string> = {};
         for (const [name, value] of Object.entries(req.headers))
           if (!HOP_BY_HOP.has(name) && typeof value === 'string') headers[name] = value;
@@ -67,7 +73,7 @@ export async function registerLbGateway(app: FastifyInstance, options: LbGateway
           req.method === 'GET' || req.method === 'HEAD' ? undefined : (req.body as Buffer | undefined);
         let upstream;
         try {
-          upstream = await request(`http://127.0.0.1:${worker.ports.port}/${req.params['*']}${query}`, {
+          upstream = await request(`http://127.0.0.1:${worker.ports.port}${path}${query}`, {
             method: req.method as Dispatcher.HttpMethod,
             headers,
             body,

@@ -129,7 +129,7 @@ export async function buildApp(options: BuildOptions): Promise<BuildResult> {
     );
     bundling.catch(() => undefined); // awaited below; keeps an early failure from going unhandled
     if (declared.length > 0)
-      step(`installing ${declared.length} declared dependenc${declared.length === 1 ? 'y' : 'ies'} with npm`);
+      step(`installing ${declared.length} declared dependenc${declared.length === 1 ? 'y' : 'ies'}`);
     const installed = await timed('dependencies', () =>
       installDependencies(root, join(flashDir, 'cache'), declared),
     );

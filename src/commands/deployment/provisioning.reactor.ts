@@ -23,6 +23,7 @@ export class ProvisioningReactor {
   private readonly record;
   readonly driver: DeploymentDriver;
   private listing = new Map<string, Promise<RunpodEndpoint[]>>();
+  private readonly volumes = new Map<string, Promise<string>>();
 
   constructor(
     @Inject(EVENT_STORE) store: EventStore,
@@ -141,6 +142,21 @@ export class ProvisioningReactor {
     }
   }
 
+  /**
+   * One lookup-or-create per volume and deployment: endpoints provisioned in parallel that share a new
+   * volume must not each create their own.
+   */
+  private volume(deploymentId: string, name: string, size: number): Promise<string> {
+    const key = `${deploymentId}/${name}`;
+    let pending = this.volumes.get(key);
+    if (!pending) {
+      pending = this.target.rest.ensureVolume(name, size, this.target.dataCenterId);
+      pending.catch(() => this.volumes.delete(key));
+      this.volumes.set(key, pending);
+    }
+    return pending;
+  }
+
   private endpoints(deploymentId: string): Promise<RunpodEndpoint[]> {
     let list = this.listing.get(deploymentId);
     if (!list) {
@@ -175,11 +191,7 @@ export class ProvisioningReactor {
     let endpointId = existing?.id;
     if (!unchanged) {
       const volume = resource.networkVolume
-        ? await this.target.rest.ensureVolume(
-            resource.networkVolume.name,
-            resource.networkVolume.size,
-            this.target.dataCenterId,
-          )
+        ? await this.volume(deploymentId, resource.networkVolume.name, resource.networkVolume.size)
         : undefined;
       if (fingerprint)
         await this.record(
