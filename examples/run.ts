@@ -22,7 +22,7 @@ async function main(argv: string[]): Promise<number> {
     const result = await runExample(name, {
       keep,
       ...(env ? { env } : {}),
-      print: (line) => console.log(line),
+      print: (line) => process.stdout.write(`${line}\n`),
     });
     ok &&= result.ok;
   }

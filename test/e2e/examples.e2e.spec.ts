@@ -32,7 +32,7 @@ describe('the nine examples on the local cloud', () => {
   it.each([...EXAMPLES])('%s deploys and its workflow passes every check', async (name) => {
     const lines: string[] = [];
     const result = await runExample(name, { quiet: true, print: (line) => lines.push(line) });
-    if (!result.ok) console.log(lines.join('\n')); // the whole report, to see what failed
+    if (!result.ok) console.error(lines.join('\n')); // the whole report, to see what failed
     expect(result.failed).toEqual([]);
     expect(result.ok).toBe(true);
 
