@@ -45,6 +45,7 @@ export async function startWorker(options: WorkerOptions = {}): Promise<RunningW
   let made = options.dispatcher;
   const dispatcher = (): Dispatcher =>
     (made ??= new (undici().Agent)({ keepAliveTimeout: 30_000, connections: 64 }));
+  if (env.FLASH_ENDPOINT_TYPE?.trim().toLowerCase() === 'live') return startLiveWorker(env, logger);
   const manifest = loadManifest(appDir);
   const decision = decideMode(env, manifest);
   if (!decision.ok) throw new WorkerStartError('MODE_INVALID', decision.message);
@@ -130,6 +131,33 @@ export async function startWorker(options: WorkerOptions = {}): Promise<RunningW
     mode: 'lb',
     resource: resourceName,
     port: typeof address === 'object' && address ? address.port : undefined,
+    stop: async () => {
+      await app.close();
+      await health?.close();
+    },
+  };
+}
+
+/**
+ * A live worker for `flash dev`: it runs the code each `/execute` request ships. The code-shipping module
+ * is imported here and nowhere else, so a deployed (qb or lb) worker never loads it.
+ */
+async function startLiveWorker(env: NodeJS.ProcessEnv, logger: WorkerLogger): Promise<RunningWorker> {
+  const { createLiveApp } = await import('./live/live-app');
+  const app = createLiveApp();
+  await app.listen({ port: Number(env.PORT ?? 80), host: env.FLASH_WORKER_HOST ?? '0.0.0.0' });
+  let health: FastifyInstance | undefined;
+  if (env.PORT_HEALTH && env.PORT_HEALTH !== env.PORT) {
+    health = createHealthApp(() => true);
+    await health.listen({ port: Number(env.PORT_HEALTH), host: env.FLASH_WORKER_HOST ?? '0.0.0.0' });
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : undefined;
+  logger.info('worker ready', { mode: 'live', port });
+  return {
+    mode: 'live',
+    resource: env.FLASH_RESOURCE_NAME ?? 'live',
+    port,
     stop: async () => {
       await app.close();
       await health?.close();

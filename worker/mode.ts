@@ -1,6 +1,7 @@
 import type { Manifest } from './contract/manifest';
 
-export type WorkerMode = 'qb' | 'lb';
+/** `live`: a `flash dev` live worker, which runs shipped code on `/execute`; never a deployed endpoint. */
+export type WorkerMode = 'qb' | 'lb' | 'live';
 
 export type ModeDecision =
   { ok: true; mode: WorkerMode; deprecation?: string } | { ok: false; message: string };
@@ -12,11 +13,11 @@ export type ModeDecision =
  */
 export function decideMode(env: NodeJS.ProcessEnv, manifest: Manifest | undefined): ModeDecision {
   const type = env.FLASH_ENDPOINT_TYPE?.trim().toLowerCase();
-  if (type === 'qb' || type === 'lb') return { ok: true, mode: type };
+  if (type === 'qb' || type === 'lb' || type === 'live') return { ok: true, mode: type };
   if (type)
     return {
       ok: false,
-      message: `FLASH_ENDPOINT_TYPE="${env.FLASH_ENDPOINT_TYPE}" is not an endpoint type: use qb or lb`,
+      message: `FLASH_ENDPOINT_TYPE="${env.FLASH_ENDPOINT_TYPE}" is not an endpoint type: use qb or lb (live for flash dev)`,
     };
   if (env.FLASH_IS_MOTHERSHIP?.trim().toLowerCase() === 'true') {
     return {

@@ -123,15 +123,19 @@ export class Supervisor {
         : undefined;
       const build = environment?.activeBuildId ? state.get('build', environment.activeBuildId) : undefined;
       const upload = build ? state.get('upload', build.objectKey) : undefined;
-      if (!build || !upload?.received) {
+      const template = state.get('template', endpoint.templateId);
+      // a live worker (flash dev) runs the code each request ships: it needs no artifact
+      const live = (template?.env ?? []).some((v) => v.key === 'FLASH_ENDPOINT_TYPE' && v.value === 'live');
+      if (!live && (!build || !upload?.received)) {
         this.problems.set(
           endpoint.id,
           `endpoint ${endpoint.name} has no artifact to run: its environment has no active build (deployBuildToEnvironment)`,
         );
         return;
       }
-      const appDir = await unpackedBuild(home, build.id, upload.path);
-      const template = state.get('template', endpoint.templateId);
+      const appDir =
+        live || !build || !upload ? join(home, 'live') : await unpackedBuild(home, build.id, upload.path);
+      mkdirSync(appDir, { recursive: true });
       const id = state.newId('worker');
       const ports = endpoint.type === 'LB' ? { port: await freePort(), health: await freePort() } : undefined;
       const volumeDir = endpoint.networkVolumeId

@@ -8,6 +8,7 @@ import { demoCommand } from './commands/demo.command';
 import { initCommand } from './commands/init.command';
 import { eventsCommand } from './commands/events.command';
 import { deployCommand, type DeployOptions } from './commands/deploy.command';
+import { devCommand } from './commands/dev.command';
 import { invokeCommand } from './commands/invoke.command';
 import { auditCommand, historyCommand, rebuildCommand, statusCommand } from './commands/ledger-views.command';
 import { replayCommand } from './commands/replay.command';
@@ -146,6 +147,16 @@ export function buildProgram(): Command {
     .description('rebuild every view from position 0 and report whether it equals the incremental one')
     .option('--json', 'print the result as JSON')
     .action(rebuildCommand);
+
+  program
+    .command('dev')
+    .argument('[dir]', "the app's folder", '.')
+    .description(
+      'serve the app from its sources on localhost: routes here, queue functions on a live worker with the code shipped per call; changes are live at once',
+    )
+    .option('--port <port>', 'local port (FLASH_DEV_PORT, default 8888; 0 picks one)')
+    .option('--target <target>', 'where live workers run: local or runpod', 'local')
+    .action(devCommand);
 
   registerCloudCommands(program);
   return program;

@@ -1,0 +1,141 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { request } from 'undici';
+import { createCloud } from '../../emulator/cloud-app';
+import { buildApp } from '../../src/build/build-app';
+import { deployTarget } from '../../src/commands/deployment/deploy-target';
+import { startDevServer } from '../../src/dev/dev-server';
+import { CODE_SHIPPING_LOADED } from '../../worker/contract/live';
+import { writeApp } from '../support/app-fixture';
+import { deployBuild, ledgerFor } from '../support/ledger-deploy';
+import { tempDir } from '../support/ledger-processes';
+
+jest.setTimeout(180_000);
+
+const WORKER = `import { Endpoint } from 'flash-ledger';
+
+export const greet = Endpoint.queue({ name: 'greet', cpu: 'cpu3c-1-2', workers: [0, 1] }, async (input: { name: string }) => {
+  console.log('greeting', input.name);
+  return { greeting: 'hello ' + input.name };
+});
+
+export const kinds = Endpoint.queue({ name: 'kinds', cpu: 'cpu3c-1-2', workers: [0, 1] }, async (input: Record<string, unknown>) => ({
+  echoed: input,
+  seen: Object.fromEntries(Object.entries(input).map(([k, v]) => [k, v instanceof Date ? 'Date' : v instanceof Map ? 'Map' : v instanceof Uint8Array ? 'Uint8Array' : typeof v])),
+}));
+
+export const broken = Endpoint.queue({ name: 'broken', cpu: 'cpu3c-1-2', workers: [0, 1] }, async (input: { n: number }) => {
+  if (input.n > 0) throw new Error('broken on purpose');
+  return { n: input.n };
+});
+`;
+const API = `import { Endpoint } from 'flash-ledger';
+import { kinds } from './worker';
+
+export const api = Endpoint.loadBalanced({ name: 'api', cpu: 'cpu3c-1-2', workers: [1, 1] });
+
+api.post('/dates', async () => {
+  const answer = (await kinds({ when: new Date('2026-01-02T03:04:05.000Z') })) as { seen: Record<string, string> };
+  return { seen: answer.seen };
+});
+
+api.post('/values', async () => {
+  const answer = (await kinds({
+    when: new Date('2026-01-02T03:04:05.000Z'),
+    map: new Map([['a', 1]]),
+    big: 2n ** 70n,
+    bytes: new Uint8Array([1, 2, 3]),
+  })) as { seen: Record<string, string>; echoed: { when: Date; map: Map<string, number>; big: bigint; bytes: Uint8Array } };
+  const e = answer.echoed;
+  return { seen: answer.seen, when: e.when.toISOString(), map: [...e.map], big: String(e.big), bytes: [...e.bytes] };
+});
+`;
+
+const post = async (url: string, body: unknown = {}) => {
+  const res = await request(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return { status: res.statusCode, json: (await res.body.json()) as Record<string, unknown> };
+};
+
+describe('flash dev', () => {
+  const root = writeApp({ 'package.json': '{"name":"devapp"}', 'worker.ts': WORKER, 'api.ts': API });
+  let cloud: Awaited<ReturnType<typeof createCloud>>;
+  let cloudUrl: string;
+  let target: ReturnType<typeof deployTarget>;
+  let dev: Awaited<ReturnType<typeof startDevServer>>;
+  const logs: string[] = [];
+
+  beforeAll(async () => {
+    cloud = await createCloud({ home: tempDir('flash-cloud-'), takeWaitMs: 2_000 });
+    cloudUrl = await cloud.listen(0);
+    target = deployTarget({ kind: 'local', url: cloudUrl, apiKey: cloud.apiKey });
+    dev = await startDevServer({ root, app: 'devapp', target, port: 0, log: (l) => logs.push(l) });
+  });
+  afterAll(async () => {
+    await dev.close();
+    await target.close();
+    await cloud.close();
+  });
+
+  it('runs a queue function on the live worker, and runs the edited code at once after a save', async () => {
+    const first = await post(`${dev.url}/greet/runsync`, { input: { name: 'ada' } });
+    expect(first.json).toMatchObject({ status: 'COMPLETED', output: { greeting: 'hello ada' } });
+    expect(logs).toContain('[greet] greeting ada'); // the function's console output came back
+    writeFileSync(
+      join(root, 'worker.ts'),
+      readFileSync(join(root, 'worker.ts'), 'utf8').replace("'hello '", "'hi there '"),
+    );
+    const deadline = Date.now() + 15_000;
+    let again = first;
+    while (Date.now() < deadline) {
+      again = await post(`${dev.url}/greet/runsync`, { input: { name: 'ada' } });
+      if ((again.json.output as { greeting?: string } | undefined)?.greeting !== 'hello ada') break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(again.json).toMatchObject({ status: 'COMPLETED', output: { greeting: 'hi there ada' } });
+    expect(logs.some((l) => l.startsWith('reloaded devapp'))).toBe(true);
+  });
+
+  it("reports an error in user code with the user's file and line", async () => {
+    const failed = await post(`${dev.url}/broken/runsync`, { input: { n: 1 } });
+    expect(failed.json).toMatchObject({ status: 'FAILED', error: 'broken: broken on purpose' });
+    const line = WORKER.split('\n').findIndex((l) => l.includes("throw new Error('broken on purpose')")) + 1;
+    expect(String(failed.json.traceback)).toContain(`worker.ts:${line}`);
+  });
+
+  it('carries values JSON cannot (Date, Map, BigInt, typed arrays) between endpoints in dev', async () => {
+    const res = await post(`${dev.url}/api/values`);
+    expect(res.status).toBe(200);
+    expect(res.json).toEqual({
+      seen: { when: 'Date', map: 'Map', big: 'bigint', bytes: 'Uint8Array' },
+      when: '2026-01-02T03:04:05.000Z',
+      map: [['a', 1]],
+      big: String(2n ** 70n),
+      bytes: [1, 2, 3],
+    });
+  });
+
+  it('deployed, the same app carries plain JSON, and its workers have no /execute', async () => {
+    const h = await ledgerFor(cloudUrl, cloud.apiKey);
+    try {
+      const { state } = await deployBuild(h, await buildApp({ root }));
+      expect(state?.status).toBe('succeeded');
+      if (state?.status !== 'succeeded') return;
+      const apiUrl = state.resources.api?.url ?? '';
+      const auth = { authorization: `Bearer ${cloud.apiKey}`, 'content-type': 'application/json' };
+      const dates = await request(`${apiUrl}/dates`, { method: 'POST', headers: auth, body: '{}' });
+      // the Date crossed as JSON: it arrived as an ISO string
+      expect(await dates.body.json()).toEqual({ seen: { when: 'string' } });
+      const execute = await request(`${apiUrl}/execute`, { method: 'POST', headers: auth, body: '{}' });
+      await execute.body.dump();
+      expect(execute.statusCode).toBe(404);
+      // and this process, which served deployed-mode code, never loaded the code-shipping module
+      expect((globalThis as { [CODE_SHIPPING_LOADED]?: boolean })[CODE_SHIPPING_LOADED]).toBeUndefined();
+    } finally {
+      await h.close();
+    }
+  });
+});

@@ -1,0 +1,65 @@
+import Module from 'node:module';
+import { dirname } from 'node:path';
+import { format } from 'node:util';
+import { deserialize, serialize } from 'node:v8';
+import { endpointDefinitionOf, type QueueEndpointDefinition } from '../contract/endpoint-definition';
+import { CODE_SHIPPING_LOADED, type FunctionRequest, type FunctionResponse } from '../contract/live';
+
+(globalThis as { [CODE_SHIPPING_LOADED]?: boolean })[CODE_SHIPPING_LOADED] = true;
+// stack traces of shipped code point at the app's own files and lines (the bundle carries its source map)
+process.setSourceMapsEnabled(true);
+
+/** Loads a shipped bundle as a fresh CommonJS module (no cache: every request runs the code it carries). */
+function loadBundle(code: string, path: string): Record<string, Record<string, unknown>> {
+  const mod = new Module(path);
+  mod.filename = path;
+  mod.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(
+    dirname(path),
+  );
+  (mod as unknown as { _compile(code: string, file: string): void })._compile(code, path);
+  return (mod.exports as { modules?: Record<string, Record<string, unknown>> }).modules ?? {};
+}
+
+function findQueue(
+  modules: Record<string, Record<string, unknown>>,
+  name: string,
+): QueueEndpointDefinition | undefined {
+  for (const exports of Object.values(modules))
+    for (const value of Object.values(exports)) {
+      const definition = endpointDefinitionOf(value);
+      if (definition?.kind === 'queue' && definition.name === name) return definition;
+    }
+  return undefined;
+}
+
+/** Runs one shipped function: v8-deserialized input in, v8-serialized result out, console output captured. */
+export async function executeFunction(request: FunctionRequest): Promise<FunctionResponse> {
+  const stdout: string[] = [];
+  const original = { log: console.log, info: console.info, warn: console.warn, error: console.error };
+  const capture =
+    (level: string) =>
+    (...args: unknown[]): void => {
+      stdout.push(`${level === 'log' ? '' : `[${level}] `}${format(...args)}`);
+    };
+  try {
+    const definition = findQueue(loadBundle(request.function_code, request.code_path), request.function_name);
+    if (!definition)
+      return {
+        success: false,
+        error: `no queue endpoint ${request.function_name} in the shipped code`,
+        stdout,
+      };
+    const input: unknown = deserialize(Buffer.from(request.args, 'base64'));
+    console.log = capture('log');
+    console.info = capture('info');
+    console.warn = capture('warn');
+    console.error = capture('error');
+    const result = await definition.invoke(input);
+    return { success: true, result: serialize(result).toString('base64'), stdout };
+  } catch (error) {
+    const err = error instanceof Error ? error : new Error(String(error));
+    return { success: false, error: err.message, traceback: err.stack ?? err.message, stdout };
+  } finally {
+    Object.assign(console, original);
+  }
+}
