@@ -35,7 +35,10 @@ function findQueue(
 /** Runs one shipped function: v8-deserialized input in, v8-serialized result out, console output captured. */
 export async function executeFunction(request: FunctionRequest): Promise<FunctionResponse> {
   const stdout: string[] = [];
-  const original = { log: console.log, info: console.info, warn: console.warn, error: console.error };
+  // the function's console is captured for the caller while it runs
+  const sink = console as unknown as Record<string, (...args: unknown[]) => void>;
+  const levels = ['log', 'info', 'warn', 'error'] as const;
+  const original = Object.fromEntries(levels.map((l) => [l, sink[l]]));
   const capture =
     (level: string) =>
     (...args: unknown[]): void => {
@@ -50,16 +53,13 @@ export async function executeFunction(request: FunctionRequest): Promise<Functio
         stdout,
       };
     const input: unknown = deserialize(Buffer.from(request.args, 'base64'));
-    console.log = capture('log');
-    console.info = capture('info');
-    console.warn = capture('warn');
-    console.error = capture('error');
+    for (const level of levels) sink[level] = capture(level);
     const result = await definition.invoke(input);
     return { success: true, result: serialize(result).toString('base64'), stdout };
   } catch (error) {
     const err = error instanceof Error ? error : new Error(String(error));
     return { success: false, error: err.message, traceback: err.stack ?? err.message, stdout };
   } finally {
-    Object.assign(console, original);
+    Object.assign(sink, original);
   }
 }
