@@ -28,3 +28,4 @@ export type { LoadBalancedEndpoint, RouteOptions } from './load-balanced-endpoin
 export type { GpuSpec, GpuPool, CpuFlavour } from './compute';
 export { EndpointDeclarationError, NotJsonError } from './sdk-errors';
 export { volumePath } from './volume';
+export { reportProgress } from './progress';

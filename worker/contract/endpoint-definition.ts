@@ -58,6 +58,8 @@ export type EndpointDefinition = QueueEndpointDefinition | LoadBalancedEndpointD
 export interface FlashRuntime {
   /** Calls the QB endpoint `name` with a JSON input and resolves to its JSON output. */
   callQueue(name: string, input: unknown): Promise<unknown>;
+  /** A progress update for the job the caller runs in (shown by `/status` while IN_PROGRESS). */
+  progress?(update: unknown): void;
 }
 
 /** The definition carried by a value the SDK returned, if it is one. */

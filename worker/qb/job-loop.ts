@@ -3,6 +3,7 @@ import { undici } from '../runtime/undici-lazy';
 import type { QueueEndpointDefinition } from '../contract/endpoint-definition';
 import { takenJobSchema } from '../contract/job';
 import type { WorkerLogger } from '../logger';
+import { currentJob } from './job-context';
 import { runJob } from './run-job';
 
 /** The job API a QB worker talks to, from the platform's env (runpod-contract.md §3.1). */
@@ -73,7 +74,11 @@ export function startJobLoop(options: JobLoopOptions): {
   const run = async (job: { id: string; input: unknown }): Promise<void> => {
     running.add(job.id);
     const started = Date.now();
-    const done = await runJob(definition, job.input);
+    const progress = (update: unknown): void => {
+      // best effort, like the platform's progress_update: a lost update never fails the job
+      void post(job.id, { status: 'IN_PROGRESS', output: update });
+    };
+    const done = await currentJob.run({ id: job.id, progress }, () => runJob(definition, job.input));
     await post(job.id, done);
     running.delete(job.id);
     freed();

@@ -1,3 +1,4 @@
+import { currentJob } from '../qb/job-context';
 import type { Dispatcher } from 'undici';
 import {
   FLASH_RUNTIME,
@@ -24,6 +25,7 @@ export interface RuntimeOptions {
 /** Routes calls from user code: its own endpoint in-process, peers over HTTP with JSON only. */
 export function createRuntime(options: RuntimeOptions): FlashRuntime {
   return {
+    progress: (update) => currentJob.getStore()?.progress(update),
     callQueue: async (name, input) => {
       if (name === options.self && options.own)
         return JSON.parse(JSON.stringify((await options.own.invoke(input)) ?? null)) as unknown;
