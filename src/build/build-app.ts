@@ -17,6 +17,7 @@ import { BuildFailed } from './build-errors';
 import { buildInputsKey, projectName, sourceFingerprint } from './build-inputs';
 import { bundleApp } from './bundle';
 import { collectDependencies, installDependencies } from './dependencies';
+import { codeFingerprints } from './code-fingerprint';
 import { writeManifest } from './manifest-writer';
 import { loadTypeScript } from './scanner/load-typescript';
 import { scanApp } from './scanner/scan-app';
@@ -144,6 +145,7 @@ export async function buildApp(options: BuildOptions): Promise<BuildResult> {
       sourceFingerprint: sourceFingerprint(root, files),
       resolved: installed?.resolved ?? {},
       bundle: BUNDLE_PATH,
+      codeFingerprints: await timed('fingerprint', () => codeFingerprints(root, scan.endpoints)),
     });
     writeFileSync(join(stage, 'flash_manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
     if (installed) symlinkSync(join(installed.dir, 'node_modules'), join(stage, 'node_modules'), 'dir');

@@ -15,6 +15,8 @@ export interface ManifestInputs {
   /** Installed version per dependency name. */
   resolved: Record<string, string>;
   bundle: string;
+  /** Each endpoint's code fingerprint (see code-fingerprint.ts). */
+  codeFingerprints?: Record<string, string>;
 }
 
 const modulePath = (file: string): string => file.replace(/\.ts$/, '').split('/').join('.');
@@ -99,7 +101,11 @@ export function writeManifest(scan: ScanResult, inputs: ManifestInputs): Manifes
   for (const e of scan.endpoints)
     for (const r of e.routes) lbNames.set(r.functionName, (lbNames.get(r.functionName) ?? 0) + 1);
   for (const e of scan.endpoints) {
-    resources[e.name] = resourceOf(e, inputs.resolved);
+    const fingerprint = inputs.codeFingerprints?.[e.name];
+    resources[e.name] = {
+      ...resourceOf(e, inputs.resolved),
+      ...(fingerprint ? { code_fingerprint: fingerprint } : {}),
+    };
     if (e.kind === 'queue') registry[e.exportName] = e.name;
     else {
       routes[e.name] = Object.fromEntries(e.routes.map((r) => [`${r.method} ${r.path}`, r.functionName]));

@@ -31,7 +31,7 @@ async function faults(url: string, body: Record<string, unknown>): Promise<void>
 }
 
 describe('redeploying through the ledger', () => {
-  it('leaves unchanged endpoints alone, updates only the changed one, deletes a removed one', async () => {
+  it('leaves unchanged endpoints alone, updates only the changed one (config or code), deletes a removed one', async () => {
     const root = writeApp({ 'package.json': '{"name":"probe"}', 'workers.ts': workers(1), 'api.ts': API });
     const cloud = await createCloud({ home: tempDir('flash-cloud-'), takeWaitMs: 2_000 });
     const url = await cloud.listen(0);
@@ -60,6 +60,19 @@ describe('redeploying through the ledger', () => {
       const changed = await deployBuild(h, await buildApp({ root }));
       expect(actions(changed.state)).toEqual({ echo: 'unchanged', upper: 'updated', api: 'unchanged' });
       expect(ids(changed.state)).toEqual(ids(first.state));
+
+      // a code-only change rolls the endpoints whose code it is, and only those (Flash once missed it)
+      writeFileSync(join(root, 'api.ts'), API.replace('relayed:', 'relayed_v2:'));
+      const apiCode = await deployBuild(h, await buildApp({ root }));
+      expect(actions(apiCode.state)).toEqual({ echo: 'unchanged', upper: 'unchanged', api: 'updated' });
+      writeFileSync(
+        join(root, 'workers.ts'),
+        workers(2).replace('echoed: input.text', 'echoed: input.text.trim()'),
+      );
+      const workerCode = await deployBuild(h, await buildApp({ root }));
+      // echo and upper share the file, and api imports it: all three run changed code
+      expect(actions(workerCode.state)).toEqual({ echo: 'updated', upper: 'updated', api: 'updated' });
+      expect(ids(workerCode.state)).toEqual(ids(first.state));
 
       writeFileSync(join(root, 'workers.ts'), workers(2, false));
       const removed = await deployBuild(h, await buildApp({ root }));

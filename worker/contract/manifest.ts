@@ -50,6 +50,8 @@ export const manifestResourceSchema = z.object({
   template: z.object({ containerDiskInGb: z.number().int() }).optional(),
   /** sha256 of the deployment-relevant config; unchanged when only code changes. */
   config_hash: z.string(),
+  /** Hash of the app code this endpoint runs (its files and their imports, configs left out). */
+  code_fingerprint: z.string().optional(),
   endpoint_id: z.string().optional(),
 });
 

@@ -223,6 +223,7 @@ export function scanApp(
         classMethods: methods,
         routes: routes.map(({ handler: _h, ...r }) => r),
         calls: [],
+        configSpan: { start: configArg.getStart(), end: configArg.getEnd() },
       },
     });
   }

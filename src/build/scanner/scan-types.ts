@@ -25,6 +25,8 @@ export interface ScannedEndpoint {
   routes: ScannedRoute[];
   /** QB endpoints this one's code calls, sorted. */
   calls: string[];
+  /** Where its config argument is written in `file` (character offsets): left out of its code fingerprint. */
+  configSpan: { start: number; end: number };
 }
 
 export interface ScanResult {

@@ -108,6 +108,7 @@ export async function deployCommand(
         isLoadBalanced: r.is_load_balanced,
         makesRemoteCalls: r.makes_remote_calls,
         configHash: r.config_hash,
+        ...(r.code_fingerprint ? { codeFingerprint: r.code_fingerprint } : {}),
       }));
       const plan = planChanges(resources, previous, key ? keyFingerprint(key) : null);
       const changes =

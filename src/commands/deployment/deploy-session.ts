@@ -46,6 +46,7 @@ export async function deploymentRequest(input: {
         isLoadBalanced: r.is_load_balanced,
         makesRemoteCalls: r.makes_remote_calls,
         configHash: r.config_hash,
+        ...(r.code_fingerprint ? { codeFingerprint: r.code_fingerprint } : {}),
       }))
     : [];
   return {

@@ -187,6 +187,7 @@ export class ProvisioningReactor {
       existing !== undefined &&
       previous?.endpointId === existing.id &&
       previous.configHash === r.planned.configHash &&
+      previous.codeFingerprint === r.planned.codeFingerprint &&
       previous.keyFingerprint === fingerprint;
     let endpointId = existing?.id;
     if (!unchanged) {
@@ -207,7 +208,8 @@ export class ProvisioningReactor {
         environmentId: build.environmentId,
         resourceName: name,
         resource,
-        sourceFingerprint: String(s.request.manifest.source_fingerprint ?? ''),
+        // the code it runs: an update for a code change carries the new value, so the workers roll
+        sourceFingerprint: r.planned.codeFingerprint ?? String(s.request.manifest.source_fingerprint ?? ''),
         apiKey: key,
         networkVolumeId: volume,
         existing: existing ? { id: existing.id, templateId: existing.templateId } : undefined,
@@ -225,6 +227,7 @@ export class ProvisioningReactor {
           action: unchanged ? 'unchanged' : previous && existing ? 'updated' : 'created',
           configHash: r.planned.configHash,
           keyFingerprint: fingerprint,
+          ...(r.planned.codeFingerprint ? { codeFingerprint: r.planned.codeFingerprint } : {}),
           at: nowIso(),
         },
       },

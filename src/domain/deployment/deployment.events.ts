@@ -12,6 +12,8 @@ export const plannedResourceSchema = z.object({
   isLoadBalanced: z.boolean(),
   makesRemoteCalls: z.boolean(),
   configHash: id,
+  /** Hash of the code it runs; a change rolls its workers even when the config is the same. */
+  codeFingerprint: z.string().optional(),
 });
 export type PlannedResource = z.infer<typeof plannedResourceSchema>;
 
@@ -20,6 +22,7 @@ export const previousEndpointSchema = z.object({
   endpointId: id,
   configHash: id,
   keyFingerprint: z.string().nullable(),
+  codeFingerprint: z.string().optional(),
 });
 export type PreviousEndpoint = z.infer<typeof previousEndpointSchema>;
 
@@ -79,6 +82,7 @@ export const endpointProvisioned = z.object({
     action: z.enum(['created', 'updated', 'unchanged']),
     configHash: id,
     keyFingerprint: z.string().nullable(),
+    codeFingerprint: z.string().optional(),
     at,
   }),
 });

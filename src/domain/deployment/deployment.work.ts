@@ -42,8 +42,8 @@ export function pendingWork(state: Deployment): Work[] {
 export type PlannedAction = 'created' | 'updated' | 'unchanged';
 
 /**
- * What a deploy does to each resource, from the environment's inventory: unchanged when the config hash
- * and the injected key are the same, updated when the endpoint exists, created otherwise; resources gone
+ * What a deploy does to each resource, from the environment's inventory: unchanged when the config hash,
+ * the code fingerprint and the injected key are the same, updated when the endpoint exists, created otherwise; resources gone
  * from the app are removed.
  */
 export function planChanges(
@@ -58,7 +58,11 @@ export function planChanges(
     if (!before) actions[r.name] = 'created';
     else
       actions[r.name] =
-        before.configHash === r.configHash && before.keyFingerprint === key ? 'unchanged' : 'updated';
+        before.configHash === r.configHash &&
+        before.keyFingerprint === key &&
+        before.codeFingerprint === r.codeFingerprint
+          ? 'unchanged'
+          : 'updated';
   }
   const names = new Set(resources.map((r) => r.name));
   return { actions, removed: Object.keys(previous).filter((n) => !names.has(n)) };

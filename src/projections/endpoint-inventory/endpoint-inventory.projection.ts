@@ -7,6 +7,8 @@ export interface InventoryEndpoint {
   endpointId: string;
   configHash: string;
   keyFingerprint: string | null;
+  /** The code it runs (absent for endpoints deployed before code fingerprints). */
+  codeFingerprint?: string;
   /** Known once the deployment collected it. */
   url?: string;
   /** The deployment that last provisioned it. */
@@ -31,10 +33,18 @@ function evolve(view: EndpointInventoryView, { event }: ProjectedEvent): Endpoin
       return { ...view, deployments: withEntry(view.deployments, deploymentId, { app, environment }) };
     }
     case 'EndpointProvisioned': {
-      const { deploymentId, resource, endpointId, configHash, keyFingerprint, at } = event.data;
+      const { deploymentId, resource, endpointId, configHash, keyFingerprint, codeFingerprint, at } =
+        event.data;
       return change(view, deploymentId, (endpoints) => {
         const url = endpoints[resource]?.endpointId === endpointId ? endpoints[resource]?.url : undefined;
-        const endpoint = { endpointId, configHash, keyFingerprint, deploymentId, updatedAt: at };
+        const endpoint = {
+          endpointId,
+          configHash,
+          keyFingerprint,
+          ...(codeFingerprint ? { codeFingerprint } : {}),
+          deploymentId,
+          updatedAt: at,
+        };
         return withEntry(endpoints, resource, url === undefined ? endpoint : { ...endpoint, url });
       });
     }
@@ -86,10 +96,12 @@ export function previousEndpoints(
 ): Record<string, PreviousEndpoint> {
   const endpoints = view.environments[environmentKey(app, environment)] ?? {};
   return Object.fromEntries(
-    Object.entries(endpoints).map(([resource, { endpointId, configHash, keyFingerprint }]) => [
-      resource,
-      { endpointId, configHash, keyFingerprint },
-    ]),
+    Object.entries(endpoints).map(
+      ([resource, { endpointId, configHash, keyFingerprint, codeFingerprint }]) => [
+        resource,
+        { endpointId, configHash, keyFingerprint, ...(codeFingerprint ? { codeFingerprint } : {}) },
+      ],
+    ),
   );
 }
 
