@@ -9,6 +9,7 @@ import { Faults } from './control-plane/faults';
 import { JobQueue } from './data-plane/job-queue';
 import { registerLbGateway } from './data-plane/lb-gateway';
 import { registerQueueRoutes } from './data-plane/queue-routes';
+import { StopRequests } from './data-plane/stop-requests';
 import { registerWorkerRoutes } from './data-plane/worker-routes';
 import { replyError } from './http/errors';
 import { registerUploadRoutes } from './http/upload-routes';
@@ -59,8 +60,10 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
   const loopback = (url: string): boolean =>
     /^https?:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?\//.test(url);
   const link: { supervisor?: Supervisor } = {}; // the queue is made before the supervisor it notifies
+  const stops = new StopRequests();
   const jobs = new JobQueue(db, {
     onQueued: (endpointId) => link.supervisor?.onDemand(endpointId),
+    onCancelRunning: (workerId, jobId) => stops.add(workerId, jobId),
     deliverWebhook: (url, job) => {
       if (!loopback(url))
         return options.log?.('webhook refused: only loopback addresses are reachable from the local cloud', {
@@ -123,7 +126,7 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
     apiKey: () => apiKey,
   });
   registerQueueRoutes(app, { state, jobs, supervisor: running, apiKey: () => apiKey });
-  registerWorkerRoutes(app, { state, jobs, supervisor: running, takeWaitMs: options.takeWaitMs });
+  registerWorkerRoutes(app, { state, jobs, stops, supervisor: running, takeWaitMs: options.takeWaitMs });
   registerVolumeRoutes(app, state, () => apiKey);
   await registerUploadRoutes(app, state);
   await registerLbGateway(app, {
@@ -164,6 +167,7 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
       clearInterval(sweep);
       await running.stopAll();
       jobs.close();
+      stops.close();
       await app.close();
       await dispatcher.close();
       db.close();

@@ -17,6 +17,8 @@ export interface JobQueueOptions {
   now?: () => number;
   /** Called when a job is queued, so the supervisor can scale. */
   onQueued?: (endpointId: string) => void;
+  /** A job was cancelled while a worker ran it: that worker is told to stop it. */
+  onCancelRunning?: (workerId: string, jobId: string) => void;
   /** Delivers a terminal job to its webhook. */
   deliverWebhook?: (url: string, job: JobObject) => void;
   /** Result retention after completion: /run 30 min, /runsync 1 min. */
@@ -267,7 +269,11 @@ export class JobQueue {
 
   cancel(jobId: string): Job | undefined {
     const job = this.jobs.get(jobId);
-    if (job && !TERMINAL_STATUSES.includes(job.status)) this.finish(job, 'CANCELLED', {});
+    if (job && !TERMINAL_STATUSES.includes(job.status)) {
+      const runningOn = job.status === 'IN_PROGRESS' ? job.workerId : undefined;
+      this.finish(job, 'CANCELLED', {});
+      if (runningOn) this.options.onCancelRunning?.(runningOn, job.id);
+    }
     return job;
   }
 

@@ -4,13 +4,20 @@ import { replyError } from '../http/errors';
 import type { ControlState } from '../state/control-state';
 import type { Supervisor } from '../supervisor/supervisor';
 import type { JobQueue } from './job-queue';
+import type { StopRequests } from './stop-requests';
 
 type Params = { endpointId: string; workerId: string; jobId?: string };
 
 /** The worker job API (runpod-contract.md §3): take with long poll, done, stream, ping. */
 export function registerWorkerRoutes(
   app: FastifyInstance,
-  options: { state: ControlState; jobs: JobQueue; supervisor: Supervisor; takeWaitMs?: number },
+  options: {
+    state: ControlState;
+    jobs: JobQueue;
+    stops: StopRequests;
+    supervisor: Supervisor;
+    takeWaitMs?: number;
+  },
 ): void {
   const { state, jobs, supervisor } = options;
   const authorised = (req: FastifyRequest<{ Params: Params }>, reply: FastifyReply): boolean => {
@@ -93,6 +100,13 @@ export function registerWorkerRoutes(
     const job = jobs.get(req.params.jobId ?? '');
     if (job && chunk && 'output' in chunk) job.stream.push(chunk.output);
     return reply.send({});
+  });
+
+  // the stop channel: a long poll answering the jobs cancelled while this worker ran them
+  app.get<{ Params: Params }>('/v2/:endpointId/job-stop/:workerId', async (req, reply) => {
+    if (!authorised(req, reply)) return reply;
+    const ids = await options.stops.take(req.params.workerId, options.takeWaitMs ?? 20_000);
+    return ids.length === 0 ? reply.code(204).send() : reply.send({ jobsToStop: ids });
   });
 
   app.get<{ Params: Params }>('/v2/:endpointId/ping/:workerId', async (req, reply) => {

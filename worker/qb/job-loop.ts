@@ -5,6 +5,7 @@ import { takenJobSchema } from '../contract/job';
 import type { WorkerLogger } from '../logger';
 import { currentJob } from './job-context';
 import { runJob } from './run-job';
+import { startStopChannel } from './stop-channel';
 
 /** The job API a QB worker talks to, from the platform's env (runpod-contract.md §3.1). */
 export interface JobApi {
@@ -79,11 +80,30 @@ export function startJobLoop(options: JobLoopOptions): {
       void post(job.id, { status: 'IN_PROGRESS', output: update });
     };
     const done = await currentJob.run({ id: job.id, progress }, () => runJob(definition, job.input));
+    if (stoppedJobs.delete(job.id)) return; // cancelled while it ran: its slot was freed then
     await post(job.id, done);
     running.delete(job.id);
     freed();
     logger.info('job finished', { jobId: job.id, ms: Date.now() - started, failed: 'error' in done });
   };
+
+  // a job cancelled while it runs frees its slot at once; its result, when it comes, is dropped
+  const stoppedJobs = new Set<string>();
+  if (api.takeUrl.includes('/job-take/'))
+    startStopChannel({
+      url: fill(api.takeUrl.replace('/job-take/', '/job-stop/')),
+      headers,
+      dispatcher,
+      stopped: () => stopping,
+      onStop: (ids) => {
+        for (const id of ids) {
+          if (!running.delete(id)) continue;
+          stoppedJobs.add(id);
+          logger.info('job stopped', { jobId: id });
+          freed();
+        }
+      },
+    });
 
   /** With more than one free slot it asks job-take-batch for that many jobs (runpod-contract.md §3.2). */
   const taker = async (): Promise<void> => {
