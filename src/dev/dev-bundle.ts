@@ -1,5 +1,4 @@
-import Module from 'node:module';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { listAppFiles } from '../build/app-files';
 import { BuildFailed } from '../build/build-errors';
 import { sdkEntry } from '../build/scanner/ts-program';
@@ -8,6 +7,7 @@ import {
   type LoadBalancedEndpointDefinition,
   type QueueEndpointDefinition,
 } from '../../worker/contract/endpoint-definition';
+import { loadBundle } from '../../worker/live/load-bundle';
 
 export interface DevBundle {
   /** The app's CommonJS bundle with an inline source map (what a live worker is shipped). */
@@ -70,13 +70,7 @@ export async function devBundle(root: string): Promise<DevBundle> {
       })),
     );
   }
-  const mod = new Module(path);
-  mod.filename = path;
-  mod.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(
-    dirname(path),
-  );
-  (mod as unknown as { _compile(code: string, file: string): void })._compile(code, path);
-  const modules = (mod.exports as { modules?: Record<string, Record<string, unknown>> }).modules ?? {};
+  const modules = loadBundle(code, path);
   const queues = new Map<string, QueueEndpointDefinition>();
   const balancers = new Map<string, LoadBalancedEndpointDefinition>();
   for (const exports of Object.values(modules))

@@ -1,24 +1,12 @@
-import Module from 'node:module';
-import { dirname } from 'node:path';
 import { format } from 'node:util';
 import { deserialize, serialize } from 'node:v8';
 import { endpointDefinitionOf, type QueueEndpointDefinition } from '../contract/endpoint-definition';
+import { loadBundle } from './load-bundle';
 import { CODE_SHIPPING_LOADED, type FunctionRequest, type FunctionResponse } from '../contract/live';
 
 (globalThis as { [CODE_SHIPPING_LOADED]?: boolean })[CODE_SHIPPING_LOADED] = true;
 // stack traces of shipped code point at the app's own files and lines (the bundle carries its source map)
 process.setSourceMapsEnabled(true);
-
-/** Loads a shipped bundle as a fresh CommonJS module (no cache: every request runs the code it carries). */
-function loadBundle(code: string, path: string): Record<string, Record<string, unknown>> {
-  const mod = new Module(path);
-  mod.filename = path;
-  mod.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(
-    dirname(path),
-  );
-  (mod as unknown as { _compile(code: string, file: string): void })._compile(code, path);
-  return (mod.exports as { modules?: Record<string, Record<string, unknown>> }).modules ?? {};
-}
 
 function findQueue(
   modules: Record<string, Record<string, unknown>>,

@@ -4,6 +4,7 @@ import { projectName } from '../../build/build-inputs';
 import { keyFingerprint } from '../../commands/deployment/deploy-target';
 import {
   deploymentRequest,
+  plannedResources,
   driveDeployment,
   requestDeployment,
   resumeDeployment,
@@ -103,14 +104,7 @@ export async function deployCommand(
     const ctx = await openLedger();
     try {
       const previous = previousEndpoints(await ctx.query(new GetEndpointInventory()), app, environment);
-      const resources = Object.entries(build.manifest.resources).map(([name, r]) => ({
-        name,
-        isLoadBalanced: r.is_load_balanced,
-        makesRemoteCalls: r.makes_remote_calls,
-        configHash: r.config_hash,
-        ...(r.code_fingerprint ? { codeFingerprint: r.code_fingerprint } : {}),
-      }));
-      const plan = planChanges(resources, previous, key ? keyFingerprint(key) : null);
+      const plan = planChanges(plannedResources(build.manifest), previous, key ? keyFingerprint(key) : null);
       const changes =
         Object.values(plan.actions).filter((a) => a !== 'unchanged').length + plan.removed.length;
       if (options.json)

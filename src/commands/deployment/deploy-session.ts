@@ -6,6 +6,7 @@ import { fold } from '../../domain/deployment/deployment.decider';
 import type {
   DeploymentEvent,
   DeploymentRequestedData,
+  PlannedResource,
   PreviousEndpoint,
 } from '../../domain/deployment/deployment.events';
 import type { Deployment } from '../../domain/deployment/deployment.state';
@@ -28,6 +29,17 @@ export interface Who {
   gitCommit: string | null;
 }
 
+/** A build's resources as a deployment plans them: what decides each endpoint, never its secrets. */
+export function plannedResources(manifest: Manifest): PlannedResource[] {
+  return Object.entries(manifest.resources).map(([name, r]) => ({
+    name,
+    isLoadBalanced: r.is_load_balanced,
+    makesRemoteCalls: r.makes_remote_calls,
+    configHash: r.config_hash,
+    ...(r.code_fingerprint ? { codeFingerprint: r.code_fingerprint } : {}),
+  }));
+}
+
 /** The request for deploying a build (or, with `manifest` undefined, for removing every endpoint). */
 export async function deploymentRequest(input: {
   app: string;
@@ -40,15 +52,7 @@ export async function deploymentRequest(input: {
   deploymentId?: string;
 }): Promise<DeploymentRequestedData> {
   const { manifest, artifact } = input;
-  const resources = manifest
-    ? Object.entries(manifest.resources).map(([name, r]) => ({
-        name,
-        isLoadBalanced: r.is_load_balanced,
-        makesRemoteCalls: r.makes_remote_calls,
-        configHash: r.config_hash,
-        ...(r.code_fingerprint ? { codeFingerprint: r.code_fingerprint } : {}),
-      }))
-    : [];
+  const resources = manifest ? plannedResources(manifest) : [];
   return {
     deploymentId: input.deploymentId ?? randomUUID(),
     intent: manifest ? 'deploy' : 'undeploy',
