@@ -1,0 +1,41 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync, utimesSync } from 'node:fs';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '..', '..');
+const BUILD_INFO = join(ROOT, 'dist', '.tsbuildinfo');
+
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestSource(full));
+    else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * The e2e tests run `bin/flash.js` as users do, which runs the compiled CLI in dist/: bring dist/ up to
+ * date with the sources first (an incremental tsc, skipped when no source is newer than the last build).
+ */
+export default function globalSetup(): void {
+  const built = existsSync(BUILD_INFO) ? statSync(BUILD_INFO).mtimeMs : 0;
+  const newest = Math.max(
+    ...['src', 'worker', 'emulator'].map((d) => newestSource(join(ROOT, d))),
+    statSync(join(ROOT, 'tsconfig.build.json')).mtimeMs,
+  );
+  if (newest < built) return;
+  const tsc = spawnSync(
+    process.execPath,
+    [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+    },
+  );
+  if (tsc.status !== 0) throw new Error(`npm run build failed before the tests:\n${tsc.stdout}${tsc.stderr}`);
+  // an incremental build with nothing to emit leaves the file as it was: mark dist/ as checked
+  const now = new Date();
+  utimesSync(BUILD_INFO, now, now);
+}
