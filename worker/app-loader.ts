@@ -44,6 +44,9 @@ export function loadEndpoint(
       `resource ${resourceName} is not in the manifest (known: ${Object.keys(manifest.resources).join(', ')})`,
     );
   const bundle = join(appDir, manifest.bundle);
+  // The artifact ships the bundle's source map: stacks of the app's errors (a job's traceback, a route's
+  // 500 log) then name the user's .ts file and line, not a line of the bundle.
+  process.setSourceMapsEnabled(true);
   // The bundle is the app's code, built by `flash build`; it exports every module that declares endpoints.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const loaded = require(bundle) as { modules?: Record<string, Record<string, unknown>> };

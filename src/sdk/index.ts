@@ -21,7 +21,9 @@ export const Endpoint = {
 
 export { z } from 'zod';
 export { HttpError, ValidationError } from '../../worker/contract/errors';
-export type { RouteRequest, RawResponse, HttpMethod } from '../../worker/contract/endpoint-definition';
+export type { RouteRequest, HttpMethod } from '../../worker/contract/endpoint-definition';
+export type { Reply } from '../../worker/contract/reply';
+export { reply, InvalidReplyError } from './reply';
 export type { EndpointConfig } from './config';
 export type { QueueConfig, RemoteFunction } from './queue-endpoint';
 export type { LoadBalancedEndpoint, RouteOptions } from './load-balanced-endpoint';

@@ -19,13 +19,6 @@ export interface RouteRequest<B = unknown> {
   headers: Record<string, string | string[] | undefined>;
 }
 
-/** A route may answer JSON, or this shape for other content (audio, images). */
-export interface RawResponse {
-  status?: number;
-  headers?: Record<string, string>;
-  body: string | Uint8Array;
-}
-
 export interface QueueEndpointDefinition {
   kind: 'queue';
   name: string;

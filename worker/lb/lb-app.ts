@@ -1,32 +1,20 @@
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
-import type {
-  LoadBalancedEndpointDefinition,
-  RawResponse,
-  RouteRequest,
-} from '../contract/endpoint-definition';
+import type { LoadBalancedEndpointDefinition, RouteRequest } from '../contract/endpoint-definition';
 import { endpointErrorOf } from '../contract/errors';
 import { jsonBodyParser } from '../contract/json-body';
 import type { WorkerLogger } from '../logger';
+import { routeAnswerOf } from './route-answer';
 import { methodsForPath, toFastifyPath } from './route-table';
-
-/** A route's `{ status?, headers?, body }` answer for non-JSON content: body bytes or text, nothing else. */
-function rawResponseOf(value: unknown): RawResponse | undefined {
-  if (typeof value !== 'object' || value === null || Array.isArray(value) || !('body' in value))
-    return undefined;
-  const keys = Object.keys(value);
-  if (!keys.every((k) => k === 'status' || k === 'headers' || k === 'body')) return undefined;
-  const { body, headers } = value as RawResponse;
-  if (body instanceof Uint8Array) return value as RawResponse;
-  return typeof body === 'string' && headers !== undefined ? (value as RawResponse) : undefined;
-}
 
 function sendError(reply: FastifyReply, status: number, code: string, message: string): FastifyReply {
   return reply.code(status).type('application/json').send({ status: 'error', error: message, code });
 }
 
 /**
- * The LB endpoint's HTTP app: the user's routes, JSON in and out. A thrown HttpError / ValidationError
- * answers its status (400 for validation); any other throw answers 500; the worker keeps serving.
+ * The LB endpoint's HTTP app: the user's routes, JSON in and out. A route's plain value is JSON data
+ * (200); a `Response` or a `reply()` sets its own status, headers and body. A thrown HttpError /
+ * ValidationError answers its status (400 for validation); any other throw answers 500; the worker
+ * keeps serving.
  */
 export function createLbApp(
   definition: LoadBalancedEndpointDefinition,
@@ -61,15 +49,16 @@ export function createLbApp(
           });
           return sendError(reply, 500, 'HANDLER_FAILED', (error as Error)?.message ?? String(error));
         }
-        const raw = rawResponseOf(result);
-        if (raw) {
-          reply.code(raw.status ?? 200).headers(raw.headers ?? {});
-          return reply.send(typeof raw.body === 'string' ? raw.body : Buffer.from(raw.body));
+        const answered = await routeAnswerOf(result);
+        if (!answered.ok) {
+          logger.error('route answer invalid', {
+            route: `${route.method} ${route.path}`,
+            error: answered.message,
+          });
+          return sendError(reply, 500, answered.code, answered.message);
         }
-        return reply
-          .code(200)
-          .type('application/json')
-          .send(JSON.stringify(result ?? null));
+        const { status, headers, body } = answered.answer;
+        return reply.code(status).headers(headers).send(body);
       },
     });
   }
