@@ -1,59 +1,32 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
+import ignore from 'ignore';
 
-/** Always left out of a build, before `.flashignore`. */
-const DEFAULT_IGNORES = ['node_modules/', '.flash/', '.git/', 'dist/', '*.d.ts', '*.test.ts', '*.spec.ts'];
+/** Always left out of a build, before `.flashignore` (which may re-include them with `!`). */
+export const DEFAULT_IGNORES: readonly string[] = [
+  'node_modules/',
+  '.flash/',
+  '.git/',
+  'dist/',
+  '*.d.ts',
+  '*.test.ts',
+  '*.spec.ts',
+];
 
-/** One `.flashignore` line (gitignore syntax: `*`, `**`, `?`, trailing `/` for folders, leading `/` anchors, `!` negates). */
-interface Rule {
-  negate: boolean;
-  dirOnly: boolean;
-  regex: RegExp;
-}
-
-function toRule(line: string): Rule | undefined {
-  let pattern = line.trim();
-  if (pattern === '' || pattern.startsWith('#')) return undefined;
-  const negate = pattern.startsWith('!');
-  if (negate) pattern = pattern.slice(1);
-  const dirOnly = pattern.endsWith('/');
-  if (dirOnly) pattern = pattern.slice(0, -1);
-  const anchored = pattern.startsWith('/') || pattern.slice(0, -1).includes('/');
-  pattern = pattern.replace(/^\//, '');
-  let source = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i] as string;
-    if (c === '*' && pattern[i + 1] === '*') {
-      source += pattern[i + 2] === '/' ? '(?:.*/)?' : '.*';
-      i += pattern[i + 2] === '/' ? 2 : 1;
-    } else if (c === '*') source += '[^/]*';
-    else if (c === '?') source += '[^/]';
-    else source += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  }
-  return { negate, dirOnly, regex: new RegExp(`^${anchored ? '' : '(?:.*/)?'}${source}$`) };
-}
-
-/** Decides whether a path (relative, `/`-separated) is ignored; the last matching rule wins. */
-export function ignoreMatcher(lines: readonly string[]): (path: string, isDir: boolean) => boolean {
-  const rules = lines.map(toRule).filter((r): r is Rule => r !== undefined);
-  return (path, isDir) => {
-    let ignored = false;
-    for (const rule of rules) {
-      if (rule.dirOnly && !isDir) continue;
-      if (rule.regex.test(path)) ignored = !rule.negate;
-    }
-    return ignored;
-  };
+/**
+ * Decides whether a path (relative, `/`-separated) is ignored, with git's `.gitignore` semantics: the last
+ * matching rule wins, and nothing inside an ignored folder can be re-included. Case-sensitive, as git is
+ * by default (`core.ignorecase` unset), so a build does not depend on the machine it runs on.
+ */
+export function ignoreMatcher(gitignoreText: string): (path: string, isDir: boolean) => boolean {
+  const rules = ignore({ ignorecase: false }).add(DEFAULT_IGNORES).add(gitignoreText);
+  return (path, isDir) => rules.ignores(isDir ? `${path}/` : path);
 }
 
 /** The app's `.ts` sources, relative to `root` with `/` separators, sorted. */
 export function listAppFiles(root: string): string[] {
   const ignoreFile = join(root, '.flashignore');
-  const lines = [
-    ...DEFAULT_IGNORES,
-    ...(existsSync(ignoreFile) ? readFileSync(ignoreFile, 'utf8').split(/\r?\n/) : []),
-  ];
-  const ignored = ignoreMatcher(lines);
+  const ignored = ignoreMatcher(existsSync(ignoreFile) ? readFileSync(ignoreFile, 'utf8') : '');
   const files: string[] = [];
   const walk = (dir: string): void => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {

@@ -1,13 +1,4 @@
-import {
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { manifestSchema, type Manifest } from '../../worker/contract/manifest';
 import { normalizeConfig } from '../sdk/config';
@@ -15,6 +6,19 @@ import { listAppFiles } from './app-files';
 import { packArtifact } from './artifact';
 import { BuildFailed } from './build-errors';
 import { buildInputsKey, projectName, sourceFingerprint } from './build-inputs';
+import {
+  ARTIFACT_FILE,
+  buildOutput,
+  createStage,
+  KEY_FILE,
+  latestBuild,
+  MANIFEST_FILE,
+  publishBuild,
+  pruneBuilds,
+  reuseBuild,
+  sealStage,
+  type BuildOutput,
+} from './build-output';
 import { bundleApp } from './bundle';
 import { collectDependencies, installDependencies } from './dependencies';
 import { codeFingerprints } from './code-fingerprint';
@@ -25,6 +29,8 @@ import { typeCheckApp } from './typecheck';
 
 export interface BuildOptions {
   root: string;
+  /** The app's name in the manifest (`project_name`). Default: package.json `name`, else the folder's name. */
+  appName?: string;
   /** The clock for `generated_at`. Default: the system clock. */
   now?: () => Date;
   /** Called as each step starts, for progress output. */
@@ -36,9 +42,18 @@ export interface BuildOptions {
 export interface BuildResult {
   root: string;
   manifest: Manifest;
+  /** This build's manifest, `.flash/builds/<artifactSha256>/flash_manifest.json`: never rewritten. */
   manifestPath: string;
+  /**
+   * This build's artifact, `.flash/builds/<artifactSha256>/artifact.tar.gz`: never rewritten, so other
+   * builds of the same folder cannot change what a deploy uploads. Kept while it is among the newest
+   * `KEEP_NEWEST` builds or younger than `PRUNE_AFTER_MS`. `.flash/artifact.tar.gz` and `.flash/build/`
+   * follow the latest build to finish.
+   */
   artifactPath: string;
   artifactBytes: number;
+  /** sha256 (hex) of the artifact's bytes. */
+  artifactSha256: string;
   upToDate: boolean;
   timingsMs: Record<string, number>;
 }
@@ -49,9 +64,26 @@ function fail(code: string, message: string): never {
   throw new BuildFailed(code, [{ file: '', line: 0, column: 0, message }]);
 }
 
+/** The latest published build, when its inputs key is `key` (else a full build is needed). */
+function upToDateBuild(
+  out: BuildOutput,
+  key: string,
+): { id: string; dir: string; manifest: Manifest; bytes: number } | undefined {
+  const id = latestBuild(out);
+  if (id === undefined) return undefined;
+  const dir = join(out.buildsDir, id);
+  try {
+    if (readFileSync(join(dir, KEY_FILE), 'utf8') !== key || !reuseBuild(out, id)) return undefined;
+    const manifest = manifestSchema.parse(JSON.parse(readFileSync(join(dir, MANIFEST_FILE), 'utf8')));
+    return { id, dir, manifest, bytes: statSync(join(dir, ARTIFACT_FILE)).size };
+  } catch {
+    return undefined; // pruned meanwhile, or written by another version: build it again
+  }
+}
+
 /**
- * Scan → dependencies and bundle → type check → manifest → artifact. Everything is written to a
- * temporary folder and renamed into `.flash/` only when all of it worked.
+ * Scan → dependencies and bundle → type check → manifest → artifact. Everything is written to a folder
+ * private to this build, sealed under `.flash/builds/` and published only when all of it worked.
  */
 export async function buildApp(options: BuildOptions): Promise<BuildResult> {
   const root = resolve(options.root);
@@ -70,10 +102,7 @@ export async function buildApp(options: BuildOptions): Promise<BuildResult> {
       'APP_NOT_FOUND',
       `${root} is not a folder: pass the app's folder, or create one with \`flash init <dir>\``,
     );
-  const flashDir = join(root, '.flash');
-  const buildDir = join(flashDir, 'build');
-  const artifactPath = join(flashDir, 'artifact.tar.gz');
-  const manifestPath = join(buildDir, 'flash_manifest.json');
+  const out = buildOutput(root);
   const files = listAppFiles(root);
   if (files.length === 0)
     fail(
@@ -81,25 +110,20 @@ export async function buildApp(options: BuildOptions): Promise<BuildResult> {
       `no .ts files in ${root} (after .flashignore): add an endpoint, or start from \`flash init <dir>\``,
     );
 
-  const key = buildInputsKey(root, files);
-  const keyFile = join(buildDir, 'build-key');
-  if (
-    !options.force &&
-    existsSync(keyFile) &&
-    existsSync(artifactPath) &&
-    readFileSync(keyFile, 'utf8') === key
-  ) {
-    const manifest = manifestSchema.parse(JSON.parse(readFileSync(manifestPath, 'utf8')));
+  const appName = options.appName ?? projectName(root);
+  const key = buildInputsKey(root, files, appName);
+  const cached = options.force ? undefined : upToDateBuild(out, key);
+  if (cached)
     return {
       root,
-      manifest,
-      manifestPath,
-      artifactPath,
-      artifactBytes: statSync(artifactPath).size,
+      manifest: cached.manifest,
+      manifestPath: join(cached.dir, MANIFEST_FILE),
+      artifactPath: join(cached.dir, ARTIFACT_FILE),
+      artifactBytes: cached.bytes,
+      artifactSha256: cached.id,
       upToDate: true,
       timingsMs: timings,
     };
-  }
 
   step(`scanning ${files.length} file(s)`);
   const ts = loadTypeScript();
@@ -112,9 +136,9 @@ export async function buildApp(options: BuildOptions): Promise<BuildResult> {
       return { endpoint: e.name, dependencies: config.ok ? config.config.dependencies : [] };
     }),
   );
-  const stage = join(flashDir, `build.tmp-${process.pid}-${Date.now()}`);
-  rmSync(stage, { recursive: true, force: true });
-  mkdirSync(join(stage, 'app'), { recursive: true });
+  const stage = createStage(out);
+  let manifest: Manifest;
+  let packed: { bytes: number; sha256: string };
   try {
     const endpointFiles = [
       ...new Set(scan.endpoints.flatMap((e) => [e.file, ...e.routes.map((r) => r.file)])),
@@ -132,40 +156,47 @@ export async function buildApp(options: BuildOptions): Promise<BuildResult> {
     if (declared.length > 0)
       step(`installing ${declared.length} declared dependenc${declared.length === 1 ? 'y' : 'ies'}`);
     const installed = await timed('dependencies', () =>
-      installDependencies(root, join(flashDir, 'cache'), declared),
+      installDependencies(root, join(out.flashDir, 'cache'), declared),
     );
     step('type-checking');
     const typeErrors = await timed('typecheck', () => typeCheckApp(ts, root, files, installed?.dir));
     await bundling;
     if (typeErrors.length > 0) throw new BuildFailed('TYPE_ERRORS', typeErrors);
 
-    const manifest = writeManifest(scan, {
-      projectName: projectName(root),
+    manifest = writeManifest(scan, {
+      projectName: appName,
       generatedAt: (options.now ?? (() => new Date()))(),
       sourceFingerprint: sourceFingerprint(root, files),
       resolved: installed?.resolved ?? {},
       bundle: BUNDLE_PATH,
       codeFingerprints: await timed('fingerprint', () => codeFingerprints(root, scan.endpoints)),
     });
-    writeFileSync(join(stage, 'flash_manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+    writeFileSync(join(stage, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
     if (installed) symlinkSync(join(installed.dir, 'node_modules'), join(stage, 'node_modules'), 'dir');
     step('packing the artifact');
-    const tmpArtifact = `${artifactPath}.tmp-${process.pid}`;
-    const artifactBytes = await timed('pack', () =>
+    packed = await timed('pack', () =>
       packArtifact(
         stage,
-        ['flash_manifest.json', 'app', ...(installed ? ['node_modules'] : [])],
-        tmpArtifact,
+        [MANIFEST_FILE, 'app', ...(installed ? ['node_modules'] : [])],
+        join(stage, ARTIFACT_FILE),
       ),
     );
-    writeFileSync(join(stage, 'build-key'), key);
-    rmSync(buildDir, { recursive: true, force: true });
-    renameSync(stage, buildDir);
-    renameSync(tmpArtifact, artifactPath);
-    return { root, manifest, manifestPath, artifactPath, artifactBytes, upToDate: false, timingsMs: timings };
+    writeFileSync(join(stage, KEY_FILE), key);
   } catch (error) {
     rmSync(stage, { recursive: true, force: true });
-    rmSync(`${artifactPath}.tmp-${process.pid}`, { force: true });
     throw error;
   }
+  const dir = sealStage(out, stage, packed.sha256);
+  publishBuild(out, packed.sha256);
+  pruneBuilds(out, [packed.sha256]);
+  return {
+    root,
+    manifest,
+    manifestPath: join(dir, MANIFEST_FILE),
+    artifactPath: join(dir, ARTIFACT_FILE),
+    artifactBytes: packed.bytes,
+    artifactSha256: packed.sha256,
+    upToDate: false,
+    timingsMs: timings,
+  };
 }

@@ -7,7 +7,7 @@ export interface BuildProblem {
   message: string;
 }
 
-/** The build stopped; nothing was written to `.flash/`. Exit code 1. */
+/** The build stopped; the published build in `.flash/` (`build/`, `artifact.tar.gz`) is as it was. Exit code 1. */
 export class BuildFailed extends Error {
   readonly code: string;
   readonly problems: readonly BuildProblem[];

@@ -26,8 +26,10 @@ function sdkFingerprint(): string {
 }
 
 /** Everything a build depends on: when this key is unchanged, the last artifact is still right. */
-export function buildInputsKey(root: string, files: readonly string[]): string {
+export function buildInputsKey(root: string, files: readonly string[], appName: string): string {
   const hash = createHash('sha256')
+    .update(appName)
+    .update('\0')
     .update(sourceFingerprint(root, files))
     .update(sdkFingerprint())
     .update(process.versions.node.split('.')[0] ?? '');

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { DependencySpec } from '../sdk/dependency-spec';
@@ -56,6 +56,34 @@ function runNpm(cwd: string): Promise<{ code: number; output: string }> {
   });
 }
 
+/**
+ * Renames a finished install into place. Builds of one app may install the same set at once: the first
+ * rename wins and the others are dropped, so a folder in use is never replaced under a running build.
+ */
+function publishInstall(tmp: string, dir: string): void {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      renameSync(tmp, dir);
+      return;
+    } catch (error) {
+      const code = typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
+      if ((code !== 'ENOTEMPTY' && code !== 'EEXIST') || attempt > 0) throw error;
+    }
+    if (existsSync(join(dir, '.complete'))) {
+      rmSync(tmp, { recursive: true, force: true });
+      return;
+    }
+    // an install that never finished: move it aside (one process wins), then rename again
+    const aside = `${dir}.trash-${process.pid}-${randomBytes(6).toString('hex')}`;
+    try {
+      renameSync(dir, aside);
+    } catch {
+      // another build moved it first
+    }
+    rmSync(aside, { recursive: true, force: true });
+  }
+}
+
 export interface InstalledDependencies {
   /** Holds `node_modules`. */
   dir: string;
@@ -86,8 +114,7 @@ export async function installDependencies(
   const dir = join(cacheRoot, `deps-${key}`);
   let reused = existsSync(join(dir, '.complete'));
   if (!reused) {
-    const tmp = `${dir}.tmp-${process.pid}`;
-    rmSync(tmp, { recursive: true, force: true });
+    const tmp = `${dir}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
     mkdirSync(tmp, { recursive: true });
     writeFileSync(
       join(tmp, 'package.json'),
@@ -123,9 +150,8 @@ export async function installDependencies(
         },
       ]);
     }
-    rmSync(dir, { recursive: true, force: true });
-    renameSync(tmp, dir);
-    writeFileSync(join(dir, '.complete'), new Date().toISOString());
+    writeFileSync(join(tmp, '.complete'), new Date().toISOString());
+    publishInstall(tmp, dir);
     reused = false;
   }
   const resolved: Record<string, string> = {};

@@ -86,7 +86,13 @@ describe('flash build on apps shaped like the examples', () => {
     expect(manifest.source_fingerprint).toMatch(/^[0-9a-f]{64}$/);
     // the file on disk is the manifest returned, and passes the contract schema
     expect(manifestSchema.parse(JSON.parse(readFileSync(result.manifestPath, 'utf8')))).toEqual(manifest);
-    expect(result.manifestPath).toBe(join(result.root, '.flash', 'build', 'flash_manifest.json'));
+    expect(result.manifestPath).toBe(
+      join(result.root, '.flash', 'builds', result.artifactSha256, 'flash_manifest.json'),
+    );
+    // .flash/build/ is the latest build, for users
+    expect(readFileSync(join(result.root, '.flash', 'build', 'flash_manifest.json'), 'utf8')).toBe(
+      readFileSync(result.manifestPath, 'utf8'),
+    );
     expect(await listArtifact(result.artifactPath)).toEqual(
       expect.arrayContaining(['flash_manifest.json', 'app/bundle.js', 'app/bundle.js.map']),
     );
@@ -149,6 +155,7 @@ describe('flash build, again', () => {
     const again = await buildApp({ root, now: fixedClock });
     expect(again.upToDate).toBe(true);
     expect(again.manifest).toEqual(first.manifest);
+    expect(again.artifactPath).toBe(first.artifactPath);
 
     const file = join(root, 'gpu_worker.ts');
     writeFileSync(file, readFileSync(file, 'utf8').replace("'positive'", "'very positive'"));
@@ -184,7 +191,8 @@ describe('flash build refuses bad input and leaves .flash/ as it was', () => {
       }),
     ]);
     expect(readFileSync(join(root, '.flash', 'artifact.tar.gz'))).toEqual(before);
-    expect(readdirSync(join(root, '.flash')).sort()).toEqual(['artifact.tar.gz', 'build']);
+    expect(readdirSync(join(root, '.flash')).sort()).toEqual(['artifact.tar.gz', 'build', 'builds']);
+    expect(readdirSync(join(root, '.flash', 'builds'))).toHaveLength(1); // no half-done build left
   });
 
   it('a dependency npm cannot install, naming it and the endpoint that declares it', async () => {

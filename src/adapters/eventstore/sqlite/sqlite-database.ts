@@ -1,7 +1,8 @@
 import Database from 'better-sqlite3';
-import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { LedgerError } from '../eventstore.errors';
+import { errnoOf, makeDirectory } from './make-directory';
 import { translateSqliteError } from './sqlite-errors';
 
 /** 'FLLG': marks a SQLite file as a flash-ledger ledger, so a foreign database is never written to. */
@@ -45,13 +46,15 @@ CREATE TABLE IF NOT EXISTS checkpoints (
 function ensureWritableDirectory(file: string): void {
   const dir = dirname(file);
   try {
-    mkdirSync(dir, { recursive: true });
+    makeDirectory(dir);
     accessSync(dir, constants.W_OK);
   } catch (error) {
+    const { code = 'error', path } = errnoOf(error);
+    const where = path !== undefined && path !== dir ? ` at ${path}` : '';
     throw new LedgerError(
       'LEDGER_DIR_UNWRITABLE',
-      `cannot use ${dir} for the ledger (${(error as NodeJS.ErrnoException).code ?? 'error'}): create it writable, or point FLASH_HOME at a writable directory`,
-      { cause: error, details: { file } },
+      `cannot use ${dir} for the ledger (${code}${where}): point FLASH_HOME at a writable directory (or FLASH_LEDGER at sqlite:<a writable file>), or create ${dir} writable`,
+      { cause: error, details: { file, dir } },
     );
   }
   let isDirectory: boolean;
