@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import { listAppFiles } from '../build/app-files';
 import { BuildFailed } from '../build/build-errors';
 import { sdkEntry } from '../build/scanner/ts-program';
@@ -8,26 +8,39 @@ import {
   type QueueEndpointDefinition,
 } from '../../worker/contract/endpoint-definition';
 import { loadBundle } from '../../worker/live/load-bundle';
+import { loadFailure } from './load-failure';
 
 export interface DevBundle {
   /** The app's CommonJS bundle with an inline source map (what a live worker is shipped). */
   code: string;
   /** Where the bundle says it lives: `<app>/.flash/dev/bundle.js` (stack traces map back to the sources). */
   path: string;
+  /** The app's file listing it was made from (relative, sorted). */
+  files: readonly string[];
+  /** Absolute paths of the app's own files it read (sources, JSON), packages left out. */
+  inputs: ReadonlySet<string>;
   queues: Map<string, QueueEndpointDefinition>;
   balancers: Map<string, LoadBalancedEndpointDefinition>;
 }
 
-/** Bundles every source file of the app (npm packages stay external, resolved from the app) and loads it here. */
+/**
+ * Bundles every source file of the app (npm packages stay external, resolved from the app) and loads it
+ * here. Throws BuildFailed: BUNDLE_FAILED (a syntax error, an import that does not resolve) or the code of
+ * what the app threw while loading, each naming the app's file and line.
+ */
 export async function devBundle(root: string): Promise<DevBundle> {
   const esbuild = await import('esbuild');
   const files = listAppFiles(root);
   const path = join(root, '.flash', 'dev', 'bundle.js');
   const entry = `exports.modules = {\n${files.map((f) => `  ${JSON.stringify(f)}: require(${JSON.stringify(`./${f}`)}),`).join('\n')}\n};\n`;
   let code: string;
+  let read: string[];
   try {
     const result = await esbuild.build({
       stdin: { contents: entry, resolveDir: root, sourcefile: '__flash_dev_entry__.js', loader: 'js' },
+      // errors name files relative to the app
+      absWorkingDir: root,
+      metafile: true,
       bundle: true,
       platform: 'node',
       target: 'node20',
@@ -53,6 +66,7 @@ export async function devBundle(root: string): Promise<DevBundle> {
       ],
     });
     code = result.outputFiles.find((f) => f.path.endsWith('.js'))?.text ?? '';
+    read = Object.keys(result.metafile.inputs).map((p) => resolve(root, p));
   } catch (error) {
     const errors =
       (
@@ -60,6 +74,7 @@ export async function devBundle(root: string): Promise<DevBundle> {
           errors?: { text: string; location?: { file: string; line: number; column: number } | null }[];
         }
       ).errors ?? [];
+    if (errors.length === 0) throw loadFailure(error, root);
     throw new BuildFailed(
       'BUNDLE_FAILED',
       errors.map((m) => ({
@@ -70,7 +85,12 @@ export async function devBundle(root: string): Promise<DevBundle> {
       })),
     );
   }
-  const modules = loadBundle(code, path);
+  let modules: Record<string, Record<string, unknown>>;
+  try {
+    modules = loadBundle(code, path);
+  } catch (error) {
+    throw loadFailure(error, root);
+  }
   const queues = new Map<string, QueueEndpointDefinition>();
   const balancers = new Map<string, LoadBalancedEndpointDefinition>();
   for (const exports of Object.values(modules))
@@ -79,5 +99,15 @@ export async function devBundle(root: string): Promise<DevBundle> {
       if (definition?.kind === 'queue') queues.set(definition.name, definition);
       if (definition?.kind === 'load_balanced') balancers.set(definition.name, definition);
     }
-  return { code, path, queues, balancers };
+  const inputs = new Set(
+    read.filter((p) => p.startsWith(root + sep) && !p.includes(`${sep}node_modules${sep}`)),
+  );
+  return { code, path, files, inputs, queues, balancers };
+}
+
+/** Whether a change to these absolute paths can change the bundle: a file it read, the listing, `.flashignore`. */
+export function changesBundle(bundle: DevBundle, root: string, paths: readonly string[]): boolean {
+  const ignoreFile = join(root, '.flashignore');
+  if (paths.some((p) => bundle.inputs.has(p) || p === ignoreFile)) return true;
+  return listAppFiles(root).join('\n') !== bundle.files.join('\n');
 }

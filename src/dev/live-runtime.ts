@@ -4,14 +4,19 @@ import { FlashError } from '../domain/errors';
 import type { FlashRuntime } from '../../worker/contract/endpoint-definition';
 import { functionResponseSchema } from '../../worker/contract/live';
 
-/** A shipped function failed on the live worker; `traceback` names the app's file and line. */
+/**
+ * A shipped function failed on the live worker; `traceback` names the app's file and line. The message
+ * names the endpoint once: the SDK's own errors (input validation) already start with `{endpoint}: `.
+ */
 export class DevCallFailed extends FlashError {
   constructor(
     readonly endpoint: string,
     message: string,
     readonly traceback: string,
   ) {
-    super('DEV_CALL_FAILED', `${endpoint}: ${message}`, { details: { traceback } });
+    super('DEV_CALL_FAILED', message.startsWith(`${endpoint}: `) ? message : `${endpoint}: ${message}`, {
+      details: { traceback },
+    });
   }
 }
 
