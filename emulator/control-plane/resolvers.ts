@@ -5,6 +5,7 @@ import type { ControlState } from '../state/control-state';
 import type { AppRecord, BuildRecord, EnvironmentRecord, EnvVar } from '../state/records';
 import { endpointView, saveEndpoint, type EndpointInput } from './endpoint-resolvers';
 import type { Faults } from './faults';
+import { nameProblem } from '../../worker/contract/names';
 
 export interface ResolverOptions {
   state: ControlState;
@@ -115,8 +116,8 @@ export function createResolvers(o: ResolverOptions): Record<string, unknown> {
     },
 
     createFlashApp: ({ input }: { input: { name: string } }) => {
-      if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(input.name))
-        fail(`app name ${JSON.stringify(input.name)} must be letters, digits, . _ -`);
+      const badApp = nameProblem('app', input.name);
+      if (badApp) fail(badApp);
       if (state.appByName(input.name)) fail(`app ${input.name} already exists`);
       return appView(
         state.save('app', { id: state.newId('uuid'), name: input.name, createdAt: state.timestamp() }),
@@ -131,8 +132,8 @@ export function createResolvers(o: ResolverOptions): Record<string, unknown> {
     },
     createFlashEnvironment: ({ input }: { input: { flashAppId: string; name: string } }) => {
       app(input.flashAppId);
-      if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(input.name))
-        fail(`environment name ${JSON.stringify(input.name)} must be letters, digits, . _ -`);
+      const badEnv = nameProblem('environment', input.name);
+      if (badEnv) fail(badEnv);
       if (state.environmentsOf(input.flashAppId).some((e) => e.name === input.name))
         fail(`environment ${input.name} already exists`);
       return envView(

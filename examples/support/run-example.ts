@@ -74,7 +74,7 @@ export async function runExample(name: string, options: RunOptions = {}): Promis
   let deployed = false;
   try {
     print(`== ${name}: build and deploy to the local cloud (environment ${env})`);
-    result.deploymentId = await deployCommand(dir, { env, json: options.quiet });
+    result.deploymentId = await deployCommand(dir, { env, json: options.quiet, force: true });
     deployed = true;
     const manifest = manifestSchema.parse(
       JSON.parse(readFileSync(join(dir, '.flash', 'build', 'flash_manifest.json'), 'utf8')),
@@ -125,7 +125,7 @@ export async function runExample(name: string, options: RunOptions = {}): Promis
     await dispatcher.close();
     if (deployed && !options.keep) {
       print(`== ${name}: undeploy`);
-      await undeployCommand(dir, { env, json: options.quiet }).catch((error: unknown) =>
+      await undeployCommand(dir, { env, json: options.quiet, yes: true }).catch((error: unknown) =>
         check.that(false, `undeploy failed: ${(error as Error).message}`),
       );
     }

@@ -1,49 +1,60 @@
 import type { RecordedEvent } from '../adapters/eventstore/eventstore.port';
+import { toDomainEvent } from '../commands/ledger/domain-events';
+import { summarize } from '../projections/audit-log/audit-summary';
+import type { Column } from './output/table';
 
 /** The envelope as plain JSON (bigints as strings), for `--json` output. */
 export function eventToJson(event: RecordedEvent): Record<string, unknown> {
   return { ...event, revision: event.revision.toString(), position: event.position.toString() };
 }
 
-function summary(event: RecordedEvent): string {
-  const d = event.data;
-  const text = (key: string): string => (typeof d[key] === 'string' ? String(d[key]) : '');
-  switch (event.type) {
-    case 'DeploymentRequested':
-      return `${text('app')}/${text('env')} -> ${text('target')}, ${Array.isArray(d.resources) ? d.resources.length : 0} resource(s)`;
-    case 'EndpointProvisioned':
-      return `${text('resource')}: ${text('action')} ${text('endpointId')}`;
-    case 'KeyInjected':
-      return `${text('resource')}: ${text('envVar')} (${text('keyFingerprint')})`;
-    case 'UrlCollected':
-      return `${text('resource')}: ${text('url')}`;
-    case 'ManifestFinalized':
-      return `${Object.keys((d.resources_endpoints as object | undefined) ?? {}).length} URL(s), ${text('manifestHash')}`;
-    default: {
-      const json = JSON.stringify(d);
-      return json.length > 60 ? `${json.slice(0, 57)}...` : json;
-    }
+/**
+ * One line about an event: the audit trail's summary for a deployment or environment event (so both
+ * read the fields of the current schemas), the data itself for any other event.
+ */
+export function detailOf(event: RecordedEvent): string {
+  try {
+    const domain = toDomainEvent(event);
+    if (domain) return summarize(domain);
+  } catch (error) {
+    return `does not match its schema: ${error instanceof Error ? error.message : String(error)}`;
   }
+  const json = JSON.stringify(event.data);
+  return json.length > 120 ? `${json.slice(0, 119)}…` : json;
 }
 
-/** A fixed-width timeline: revision, position, time since the first event, actor, type, summary. */
-export function renderTimeline(events: readonly RecordedEvent[]): string {
-  const first = events[0] ? Date.parse(events[0].recordedAt) : 0;
-  const rows = events.map((e) => [
-    e.revision.toString(),
-    e.position.toString(),
-    `+${Date.parse(e.recordedAt) - first}ms`,
-    e.metadata.actor,
-    e.type,
-    summary(e),
-  ]);
-  const header = ['rev', 'pos', 'time', 'actor', 'event', 'detail'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]): string =>
-    cells
-      .map((c, i) =>
-        i < 3 ? c.padStart(widths[i] ?? 0) : i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0),
-      )
-      .join('  ');
-  return [line(header), ...rows.map(line)].join('\n');
+export const TIMELINE_COLUMNS: readonly Column[] = [
+  { header: 'pos', align: 'right' },
+  { header: 'time (UTC)' },
+  { header: 'since', align: 'right' },
+  { header: 'actor' },
+  { header: 'event' },
+  { header: 'detail' },
+];
+
+function elapsed(ms: number): string {
+  if (ms < 1000) return `+${ms}ms`;
+  if (ms < 60_000) return `+${(ms / 1000).toFixed(1)}s`;
+  return `+${Math.floor(ms / 60_000)}m${String(Math.floor((ms % 60_000) / 1000)).padStart(2, '0')}s`;
+}
+
+/**
+ * Rows of the timeline. It remembers the first event it was given, so rows printed one at a time
+ * (`flash events --follow`) show the real time since the first, not +0ms each.
+ */
+export class Timeline {
+  private first: number | undefined;
+
+  row(event: RecordedEvent): string[] {
+    const at = Date.parse(event.recordedAt);
+    this.first ??= at;
+    return [
+      event.position.toString(),
+      event.recordedAt.slice(11, 23),
+      elapsed(at - this.first),
+      event.metadata.actor,
+      event.type,
+      detailOf(event),
+    ];
+  }
 }

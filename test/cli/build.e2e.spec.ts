@@ -15,7 +15,12 @@ describe('flash init and flash build', () => {
     const cwd = tempDir();
     const init = flash(['init', 'my-app'], cwd);
     expect(init.code).toBe(0);
-    expect(init.stdout).toContain('next: flash build my-app');
+    expect(init.stdout).toContain('next: cd my-app && flash deploy');
+    // the app depends on this package, so `npx flash` inside it is ours (a file: link from a checkout)
+    const pkg = JSON.parse(readFileSync(join(cwd, 'my-app', 'package.json'), 'utf8')) as {
+      devDependencies: Record<string, string>;
+    };
+    expect(pkg.devDependencies['flash-ledger']).toBe(`file:${join(__dirname, '..', '..')}`);
     const build = flash(['build', 'my-app'], cwd);
     expect(build.code).toBe(0);
     expect(build.stdout).toMatch(

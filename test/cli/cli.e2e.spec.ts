@@ -94,7 +94,7 @@ describe('flash CLI', () => {
   });
 
   it.each([
-    [['events', '--from', 'abc'], {}, 'VALIDATION_FAILED'],
+    [['events', '--from', 'abc'], {}, '--from takes a whole number of at least 1, not "abc"'],
     [['events'], { FLASH_LEDGER: 'postgres://nope' }, 'LEDGER_CONFIG_INVALID'],
     [['no-such-command'], {}, 'unknown command'],
   ])('%j with bad input exits 2 with one readable line', (args, env, text) => {

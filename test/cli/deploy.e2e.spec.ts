@@ -227,18 +227,19 @@ describe('flash deploy on the local cloud', () => {
   it('shows history, audit and a replay, rebuilds views equal, and keeps the key out of every file it wrote', () => {
     const history = flash(['history', '--json']);
     expect(history.status).toBe(0);
-    const records = history.stdout
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as { status: string; version: number | null });
+    const records = (
+      JSON.parse(history.stdout) as { deployments: { status: string; version: number | null }[] }
+    ).deployments;
     expect(records.some((r) => r.status === 'succeeded')).toBe(true);
     expect(records.some((r) => r.status === 'rejected')).toBe(true);
     const audit = flash(['audit', '--limit', '5']);
     expect(audit.status).toBe(0);
     expect(audit.stdout).toContain('EnvironmentReleased');
-    const last = JSON.parse(flash(['deploy', '--env', 'main', '--json']).stdout) as { deploymentId: string };
-    const replay = flash(['replay', last.deploymentId, '--until', '3']);
-    expect(replay.stdout.trim().split('\n')).toHaveLength(3);
+    const last = JSON.parse(flash(['deploy', '--env', 'main', '--force', '--json']).stdout) as {
+      deploymentId: string;
+    };
+    const replay = flash(['replay', last.deploymentId.slice(0, 6), '--until', '3']);
+    expect(replay.stdout.trim().split('\n')).toHaveLength(1 + 3); // a header and three steps
     expect(replay.stdout).toContain('DeploymentRequested');
     const rebuilt = flash(['projections', 'rebuild', '--json']);
     expect(rebuilt.status).toBe(0);

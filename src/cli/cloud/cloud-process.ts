@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { errnoOf, makeDirectory } from '../../adapters/eventstore/sqlite/make-directory';
 import { join, resolve } from 'node:path';
 import { request } from 'undici';
 import { FlashError } from '../../domain/errors';
@@ -74,7 +75,15 @@ export async function startCloud(
       'CLOUD_PORT_TAKEN',
       `something else answers at ${url}: stop it, or set FLASH_CLOUD_URL to a free port`,
     );
-  mkdirSync(home, { recursive: true });
+  try {
+    makeDirectory(home);
+  } catch (error) {
+    throw new FlashError(
+      'CLOUD_HOME_UNWRITABLE',
+      `cannot use ${home} for the local cloud (${errnoOf(error).code ?? 'error'}): point FLASH_HOME at a writable directory`,
+      { cause: error },
+    );
+  }
   const entry = resolve(__dirname, '..', '..', '..', 'emulator', 'main');
   const args = existsSync(`${entry}.js`) ? [`${entry}.js`] : ['--import', 'tsx', `${entry}.ts`];
   const log = openSync(join(home, 'cloud.log'), 'a');

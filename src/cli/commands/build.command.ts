@@ -1,9 +1,16 @@
-import { relative } from 'node:path';
-import { buildApp, type BuildResult } from '../../build/build-app';
+import { join, relative } from 'node:path';
+import type { BuildResult } from '../../build/build-app';
+import { locateApp } from '../app/locate-app';
+import { buildWithProgress } from '../deploy/build-step';
+import { printJson, printTable } from '../output/print';
+import { progressOn } from '../output/progress';
+import { renderTable, type Column } from '../output/table';
 import type { ManifestResource } from '../../../worker/contract/manifest';
 
 export interface BuildCommandOptions {
+  app?: string;
   json?: boolean;
+  wide?: boolean;
   force?: boolean;
 }
 
@@ -19,9 +26,18 @@ function compute(r: ManifestResource): string {
   return `gpu ${pools.length > 3 ? `${pools.slice(0, 2).join(',')} +${pools.length - 2}` : pools.join(',')}`;
 }
 
-/** The per-endpoint summary table. */
-export function renderBuildTable(result: BuildResult): string {
-  const rows = Object.entries(result.manifest.resources).map(([name, r]) => [
+const COLUMNS: readonly Column[] = [
+  { header: 'endpoint' },
+  { header: 'type' },
+  { header: 'compute' },
+  { header: 'workers', align: 'right' },
+  { header: 'serves' },
+  { header: 'remote calls' },
+  { header: 'dependencies' },
+];
+
+function rowsOf(result: BuildResult): string[][] {
+  return Object.entries(result.manifest.resources).map(([name, r]) => [
     name,
     r.is_load_balanced ? 'LB' : 'QB',
     compute(r),
@@ -32,42 +48,39 @@ export function renderBuildTable(result: BuildResult): string {
       .map(([n, v]) => `${n}@${v}`)
       .join(', ') || '-',
   ]);
-  const header = ['endpoint', 'type', 'compute', 'workers', 'serves', 'remote calls', 'dependencies'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
-  const line = (cells: string[]): string =>
-    cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ');
-  return [line(header), ...rows.map(line)].join('\n');
+}
+
+/** The per-endpoint summary table (no width limit). */
+export function renderBuildTable(result: BuildResult): string {
+  return renderTable(COLUMNS, rowsOf(result));
 }
 
 /** `flash build [dir]`: scan, bundle, install dependencies, type-check, write the manifest and pack the artifact. */
 export async function buildCommand(dir: string | undefined, options: BuildCommandOptions): Promise<void> {
   const started = Date.now();
-  const result = await buildApp({
-    root: dir ?? '.',
-    force: Boolean(options.force),
-    onStep: options.json ? undefined : (step) => console.error(`  ${step}...`),
-  });
+  const app = locateApp(dir, options.app);
+  const result = await buildWithProgress(app, progressOn(options.json), Boolean(options.force));
   const shown = (p: string): string => relative(process.cwd(), p) || '.';
   if (options.json) {
-    console.log(
-      JSON.stringify({
-        ok: true,
-        upToDate: result.upToDate,
-        manifest: shown(result.manifestPath),
-        artifact: shown(result.artifactPath),
-        artifactBytes: result.artifactBytes,
-        durationMs: Date.now() - started,
-        resources: result.manifest.resources,
-      }),
-    );
+    printJson({
+      ok: true,
+      app: app.name,
+      upToDate: result.upToDate,
+      manifest: shown(result.manifestPath),
+      artifact: shown(result.artifactPath),
+      artifactBytes: result.artifactBytes,
+      durationMs: Date.now() - started,
+      resources: result.manifest.resources,
+    });
     return;
   }
-  console.log(renderBuildTable(result));
+  printTable(COLUMNS, rowsOf(result), options.wide);
   const note = result.upToDate ? ' (up to date: nothing changed since the last build)' : '';
   console.log(
-    `\nmanifest  ${shown(result.manifestPath)}\nartifact  ${shown(result.artifactPath)}  ${size(result.artifactBytes)}${note}`,
+    // the links to the latest build, which read better than its sealed folder's name
+    `\nmanifest  ${shown(join(app.root, '.flash', 'build', 'flash_manifest.json'))}\nartifact  ${shown(join(app.root, '.flash', 'artifact.tar.gz'))}  ${size(result.artifactBytes)}${note}`,
   );
   console.log(
-    `built ${Object.keys(result.manifest.resources).length} endpoint(s) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    `built ${Object.keys(result.manifest.resources).length} endpoint(s) of ${app.name} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
   );
 }

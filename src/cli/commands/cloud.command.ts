@@ -1,4 +1,3 @@
-import type { Command } from 'commander';
 import { request } from 'undici';
 import { z } from 'zod';
 import { FlashError } from '../../domain/errors';
@@ -39,54 +38,42 @@ async function logsOf(resource: string, lines: number): Promise<string> {
   return parts.join('\n');
 }
 
-/** `flash cloud start|stop|status|logs <resource>`. */
-export function registerCloudCommands(program: Command): void {
-  const cloud = program
-    .command('cloud')
-    .description('the local, RunPod-compatible cloud ($FLASH_HOME/cloud, FLASH_CLOUD_URL)');
-  cloud
-    .command('start')
-    .description('start the local cloud in the background (or find it running)')
-    .option('--json', 'print the result as JSON')
-    .action(async (options: { json?: boolean }) => {
-      const info = await startCloud();
-      const { apiKey: _key, ...shown } = info;
-      if (options.json) console.log(JSON.stringify(shown));
-      else
-        console.log(
-          `${info.started ? 'started' : 'already running'}: ${info.url} (pid ${info.pid ?? '?'}, state in ${info.home})`,
-        );
-    });
-  cloud
-    .command('stop')
-    .description('stop the local cloud and its workers')
-    .option('--json', 'print the result as JSON')
-    .action(async (options: { json?: boolean }) => {
-      const stopped = await stopCloud();
-      if (options.json) console.log(JSON.stringify({ stopped }));
-      else
-        console.log(stopped ? 'stopped the local cloud and its workers' : 'the local cloud was not running');
-    });
-  cloud
-    .command('status')
-    .description('is the local cloud running, and where')
-    .option('--json', 'print the result as JSON')
-    .action(async (options: { json?: boolean }) => {
-      const { apiKey: _key, ...info } = await cloudStatus();
-      if (options.json) console.log(JSON.stringify(info));
-      else
-        console.log(
-          info.running
-            ? `running at ${info.url} (pid ${info.pid}), state in ${info.home}`
-            : `not running (expected at ${info.url})`,
-        );
-    });
-  cloud
-    .command('logs')
-    .argument('<resource>', 'endpoint name (or id)')
-    .description("print an endpoint's worker logs")
-    .option('--lines <n>', 'lines per worker', '200')
-    .action(async (resource: string, options: { lines: string }) => {
-      console.log(await logsOf(resource, Number(options.lines) || 200));
-    });
+interface JsonOption {
+  json?: boolean;
+}
+
+/** `flash cloud start`: starts the local cloud in the background, or finds it running. */
+export async function cloudStart(options: JsonOption): Promise<void> {
+  const { apiKey: _key, ...shown } = await startCloud();
+  if (options.json) console.log(JSON.stringify({ ok: true, ...shown }));
+  else
+    console.log(
+      `${shown.started ? 'started' : 'already running'}: ${shown.url} (pid ${shown.pid ?? '?'}, state in ${shown.home})`,
+    );
+}
+
+/** `flash cloud stop`: stops the local cloud and its workers. */
+export async function cloudStop(options: JsonOption): Promise<void> {
+  const stopped = await stopCloud();
+  if (options.json) console.log(JSON.stringify({ ok: true, stopped }));
+  else console.log(stopped ? 'stopped the local cloud and its workers' : 'the local cloud was not running');
+}
+
+/** `flash cloud status`: whether the local cloud runs, and where. */
+export async function cloudStatusCommand(options: JsonOption): Promise<void> {
+  const { apiKey: _key, ...info } = await cloudStatus();
+  if (options.json) console.log(JSON.stringify({ ok: true, ...info }));
+  else
+    console.log(
+      info.running
+        ? `running at ${info.url} (pid ${info.pid}), state in ${info.home}`
+        : `not running (expected at ${info.url})`,
+    );
+}
+
+/** `flash cloud logs <resource>`: the endpoint's worker logs. */
+export async function cloudLogs(resource: string, options: JsonOption & { lines: number }): Promise<void> {
+  const logs = await logsOf(resource, options.lines);
+  if (options.json) console.log(JSON.stringify({ ok: true, resource, logs }));
+  else console.log(logs);
 }

@@ -7,7 +7,8 @@ import { stopCloud } from '../cloud/cloud-process';
 import { freePort } from '../demo/free-port';
 import { deployCommand } from './deploy.command';
 import { invokeCommand } from './invoke.command';
-import { auditCommand, historyCommand } from './ledger-views.command';
+import { auditCommand } from './audit.command';
+import { historyCommand } from './history.command';
 import { undeployCommand } from './undeploy.command';
 
 export interface DemoOptions {
@@ -53,11 +54,11 @@ export async function demoCommand(options: DemoOptions): Promise<void> {
       json,
     });
     heading(json, 'history');
-    await historyCommand({ json });
+    await historyCommand({ json, app: EXAMPLE });
     heading(json, `audit of deployment ${deploymentId ?? ''}`);
     await auditCommand({ json, ...(deploymentId ? { deployment: deploymentId } : {}) });
     heading(json, 'undeploy');
-    await undeployCommand(app, { env: 'demo', json });
+    await undeployCommand(app, { env: 'demo', json, yes: true });
   } finally {
     await stopCloud();
     process.env.FLASH_HOME = saved.home;

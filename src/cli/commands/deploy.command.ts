@@ -1,205 +1,200 @@
-import { resolve } from 'node:path';
-import { buildApp } from '../../build/build-app';
-import { projectName } from '../../build/build-inputs';
 import { keyFingerprint } from '../../commands/deployment/deploy-target';
 import {
   deploymentRequest,
-  plannedResources,
   driveDeployment,
+  interruptDeployment,
+  plannedResources,
   requestDeployment,
   resumeDeployment,
+  workLeft,
 } from '../../commands/deployment/deploy-session';
+import type { RequestOutcome } from '../../commands/deployment/deployment.messages';
 import { planChanges } from '../../domain/deployment/deployment.work';
-import type { Deployment } from '../../domain/deployment/deployment.state';
+import type { DeploymentEvent } from '../../domain/deployment/deployment.events';
 import { FlashError } from '../../domain/errors';
-import { cloudStatus } from '../cloud/cloud-process';
-import { resolveTarget, parseTargetKind } from '../deploy/cli-target';
-import { openLedger } from '../deploy/ledger-context';
-import { releaseFinished, toResume } from '../deploy/resume-target';
-import { progressLine } from '../deploy/render-progress';
-import { whoAmI } from '../deploy/who';
-import { GetEndpointInventory } from '../../projections/queries';
 import { previousEndpoints } from '../../projections';
-import { CommandExit, EXIT } from '../errors';
+import { GetDeploymentHistory, GetEndpointInventory } from '../../projections/queries';
+import { checkName, locateApp } from '../app/locate-app';
+import { buildWithProgress } from '../deploy/build-step';
+import { parseTargetKind, resolveTarget } from '../deploy/cli-target';
+import { reportDeployment } from '../deploy/deploy-report';
+import { resolveDeploymentId } from '../deploy/deployment-id';
+import { trapInterrupt } from '../deploy/interrupt';
+import { openLedger, type LedgerContext } from '../deploy/ledger-context';
+import { waitForLock } from '../deploy/lock-wait';
+import { planCommand } from '../deploy/plan';
+import { progressLine } from '../deploy/render-progress';
+import { releaseFinished, toResume } from '../deploy/resume-target';
+import { whoAmI } from '../deploy/who';
+import { printJson } from '../output/print';
+import { progressOn, type Progress } from '../output/progress';
 
 export interface DeployOptions {
+  app?: string;
   env?: string;
   target?: string;
   plan?: boolean;
   resume?: boolean | string;
+  force?: boolean;
+  /** Seconds to wait for a held environment. */
+  lockTimeout?: number;
   json?: boolean;
+  wide?: boolean;
 }
 
-const say = (json: boolean | undefined, line: string): void => {
-  if (!json) console.error(line);
-};
+function resumeHint(deploymentId: string, options: DeployOptions): string {
+  const target = options.target && options.target !== 'local' ? ` --target ${options.target}` : '';
+  return `flash deploy --resume ${deploymentId}${target}`;
+}
 
-function report(
-  state: Deployment,
+/** Runs the reactors for a deployment that holds its environment, with Ctrl-C stopping it cleanly. */
+async function drive(
+  ctx: LedgerContext,
   deploymentId: string,
   version: number,
   started: number,
-  json?: boolean,
-): void {
-  if (state.status === 'none') throw new FlashError('DEPLOYMENT_NOT_FOUND', `no deployment ${deploymentId}`);
-  const resources = Object.fromEntries(
-    Object.values(state.resources).map((r) => [
-      r.planned.name,
-      {
-        type: r.planned.isLoadBalanced ? 'LB' : 'QB',
-        action: r.action ?? null,
-        endpointId: r.endpointId ?? null,
-        url: r.url ?? null,
-      },
-    ]),
+  options: DeployOptions,
+  progress: Progress,
+): Promise<void> {
+  const interrupt = trapInterrupt(
+    () =>
+      progress.line(
+        `stopping deployment ${deploymentId} after the step in flight (Ctrl-C again to quit at once)`,
+      ),
+    () =>
+      process.stderr.write(
+        `\nstopped; deployment ${deploymentId} holds the environment until \`${resumeHint(deploymentId, options)}\`\n`,
+      ),
   );
-  const removed = Object.entries(state.removals)
-    .filter(([, r]) => r.removed)
-    .map(([n]) => n);
-  const summary = {
-    ok: state.status === 'succeeded',
-    deploymentId,
-    app: state.request.app,
-    environment: state.request.environment,
-    version,
-    status: state.status,
-    resources,
-    removed,
-    durationMs: Date.now() - started,
-    ...(state.failure ? { error: state.failure } : {}),
-  };
-  if (json) console.log(JSON.stringify(summary));
-  else if (state.status === 'succeeded') {
-    console.log(
-      `deployed ${state.request.app} to ${state.request.environment} (version ${version}, deployment ${deploymentId}) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
-    );
-    for (const [name, r] of Object.entries(resources))
-      console.log(`  ${name.padEnd(16)} ${r.type}  ${String(r.action).padEnd(9)}  ${r.url}`);
-    for (const name of removed) console.log(`  ${name.padEnd(16)} removed`);
-  }
-  if (state.status !== 'succeeded') {
-    if (!json)
-      console.error(
-        `error ${state.failure?.code ?? 'DEPLOYMENT_FAILED'}: ${state.failure?.message ?? `deployment ${deploymentId} ended ${state.status}`}`,
+  try {
+    progress.step('provisioning endpoints');
+    const onEvent = (event: DeploymentEvent): void => {
+      const line = progressLine(event);
+      if (line) progress.line(line);
+      if (event.type === 'ManifestFinalized') progress.step('publishing the manifest to the State Manager');
+    };
+    let state = await driveDeployment(ctx.ledger, deploymentId, onEvent, interrupt.signal);
+    if (interrupt.signal.aborted && state.status === 'active') {
+      progress.fail();
+      const left = workLeft(state);
+      state = await interruptDeployment(ctx.ledger, deploymentId, whoAmI(process.cwd()).requestedBy);
+      throw new FlashError(
+        'DEPLOYMENT_INTERRUPTED',
+        `deployment ${deploymentId} stopped with ${left.length} step(s) left: ${left.join(', ') || 'none'}. Finish it with: ${resumeHint(deploymentId, options)}`,
+        { details: { deploymentId, left } },
       );
-    throw new CommandExit(EXIT.failure);
+    }
+    progress.done();
+    reportDeployment(state, deploymentId, version, started, options);
+  } finally {
+    interrupt.dispose();
   }
 }
 
-/** `flash deploy [dir]`: build, record the request, provision through the ledger, publish, report. */
+function refused(outcome: Extract<RequestOutcome, { ok: false }>, deploymentId?: string): FlashError {
+  return new FlashError(outcome.code, outcome.message, {
+    details: { ...(deploymentId ? { deploymentId } : {}), ...(outcome.details ?? {}) },
+  });
+}
+
+/** `flash deploy --resume [id]`: finishes an interrupted or failed deployment without building. */
+async function resume(
+  ctx: LedgerContext,
+  options: DeployOptions,
+  dir: string | undefined,
+): Promise<string | undefined> {
+  const started = Date.now();
+  const progress = progressOn(options.json);
+  const by = whoAmI(process.cwd()).requestedBy;
+  let deploymentId: string | undefined;
+  if (typeof options.resume === 'string') deploymentId = await resolveDeploymentId(options.resume);
+  else {
+    const app = locateApp(dir, options.app);
+    const environment = options.env ?? 'production';
+    deploymentId = await toResume(ctx, app.name, environment, undefined);
+    if (!deploymentId) {
+      await releaseFinished(ctx, app.name, environment, by);
+      if (options.json) printJson({ ok: true, app: app.name, environment, resumed: null });
+      else console.log(`nothing to resume: every deployment of ${app.name} to ${environment} has finished`);
+      return undefined;
+    }
+  }
+  progress.line(`resuming deployment ${deploymentId}...`);
+  const outcome = await resumeDeployment(ctx.ledger, deploymentId, by);
+  if (!outcome.ok) throw refused(outcome, deploymentId);
+  await drive(ctx, deploymentId, outcome.version, started, options, progress);
+  return deploymentId;
+}
+
+/**
+ * `flash deploy [dir]`: build, record the request, provision through the ledger, publish, report. A
+ * build that changes nothing deployed records nothing (`--force` deploys anyway).
+ */
 export async function deployCommand(
   dir: string | undefined,
   options: DeployOptions,
 ): Promise<string | undefined> {
   const started = Date.now();
-  const root = resolve(dir ?? '.');
   const kind = parseTargetKind(options.target);
   const environment = options.env ?? 'production';
-  const app = projectName(root);
-
-  if (options.plan) {
-    const build = await buildApp({ root, onStep: options.json ? undefined : (s) => say(false, `  ${s}...`) });
-    const key =
-      kind === 'local' ? (await cloudStatus()).apiKey : process.env.RUNPOD_API_KEY?.trim() || undefined;
-    const ctx = await openLedger();
-    try {
-      const previous = previousEndpoints(await ctx.query(new GetEndpointInventory()), app, environment);
-      const plan = planChanges(plannedResources(build.manifest), previous, key ? keyFingerprint(key) : null);
-      const changes =
-        Object.values(plan.actions).filter((a) => a !== 'unchanged').length + plan.removed.length;
-      if (options.json)
-        console.log(
-          JSON.stringify({ app, environment, changes, actions: plan.actions, removed: plan.removed }),
-        );
-      else {
-        console.log(
-          `plan for ${app} in ${environment}: ${changes === 0 ? 'no changes' : `${changes} change(s)`}`,
-        );
-        for (const [name, action] of Object.entries(plan.actions))
-          console.log(
-            `  ${action === 'created' ? '+' : action === 'updated' ? '~' : '='} ${name} (${action})`,
-          );
-        for (const name of plan.removed) console.log(`  - ${name} (removed)`);
-      }
-      if (changes > 0) throw new CommandExit(EXIT.usage);
-      return;
-    } finally {
-      await ctx.close();
-    }
-  }
-
+  checkName('environment', environment);
+  if (options.plan) return void (await planCommand(dir, environment, kind, options));
+  const app = options.resume ? undefined : locateApp(dir, options.app);
+  const progress = progressOn(options.json);
   const target = await resolveTarget(kind, {
     start: true,
-    onStart: (url) => say(options.json, `starting the local cloud at ${url}...`),
+    onStart: (url) => progress.step(`starting the local cloud at ${url}`),
   });
+  progress.done();
   const ctx = await openLedger(target);
   try {
-    const progress = (event: Parameters<typeof progressLine>[0]): void => {
-      const line = progressLine(event);
-      if (line) say(options.json, line);
-    };
-    let deploymentId: string;
-    let outcome;
-    if (options.resume) {
-      const found = await toResume(
-        ctx,
-        app,
-        environment,
-        typeof options.resume === 'string' ? options.resume : undefined,
-      );
-      if (!found) {
-        await releaseFinished(ctx, app, environment, whoAmI(root).requestedBy);
-        if (options.json) console.log(JSON.stringify({ ok: true, app, environment, resumed: null }));
-        else console.log(`nothing to resume: every deployment of ${app} to ${environment} has finished`);
-        return;
-      }
-      deploymentId = found;
-      say(options.json, `resuming deployment ${deploymentId}...`);
-      outcome = await resumeDeployment(ctx.ledger, deploymentId, whoAmI(root).requestedBy);
-    } else {
-      const build = await buildApp({
-        root,
-        onStep: options.json ? undefined : (s) => say(false, `  ${s}...`),
-      });
-      const previous = previousEndpoints(await ctx.query(new GetEndpointInventory()), app, environment);
-      const request = await deploymentRequest({
-        app,
-        environment,
-        target,
-        manifest: build.manifest,
-        artifact: { path: build.artifactPath, bytes: build.artifactBytes },
-        previous,
-        who: whoAmI(root),
-      });
-      deploymentId = request.deploymentId;
-      say(
-        options.json,
-        `deploying ${app} to ${environment} on ${target.kind} (${target.url}), deployment ${deploymentId}`,
-      );
-      outcome = await requestDeployment(ctx.ledger, request);
-    }
-    if (!outcome.ok) {
+    if (!app) return await resume(ctx, options, dir);
+    const build = await buildWithProgress(app, progress, Boolean(options.force));
+    const previous = previousEndpoints(await ctx.query(new GetEndpointInventory()), app.name, environment);
+    const plan = planChanges(
+      plannedResources(build.manifest),
+      previous,
+      target.apiKey ? keyFingerprint(target.apiKey) : null,
+    );
+    const changes = Object.values(plan.actions).filter((a) => a !== 'unchanged').length + plan.removed.length;
+    const history = await ctx.query(new GetDeploymentHistory());
+    const last = history.order
+      .map((id) => history.deployments[id])
+      .filter((d) => d?.app === app.name && d.environment === environment && d.status !== 'rejected')
+      .pop();
+    if (changes === 0 && !options.force && last?.status === 'succeeded') {
       if (options.json)
+        printJson({
+          ok: true,
+          app: app.name,
+          environment,
+          changes: 0,
+          version: last.version,
+          deploymentId: null,
+        });
+      else
         console.log(
-          JSON.stringify({
-            ok: false,
-            deploymentId,
-            error: {
-              code: outcome.code,
-              message: outcome.message,
-              ...(outcome.details ? { details: outcome.details } : {}),
-            },
-          }),
+          `no changes: ${app.name}/${environment} is at v${last.version ?? '-'} (deployment ${last.deploymentId}); nothing recorded (--force deploys anyway)`,
         );
-      throw new FlashError(
-        outcome.code,
-        outcome.message,
-        outcome.details ? { details: outcome.details } : {},
-      );
+      return undefined;
     }
-    const state = await driveDeployment(ctx.ledger, deploymentId, progress);
-    report(state, deploymentId, outcome.version, started, options.json);
-    return deploymentId;
+    await waitForLock(ctx, app.name, environment, options.lockTimeout ?? 0, progress);
+    const request = await deploymentRequest({
+      app: app.name,
+      environment,
+      target,
+      manifest: build.manifest,
+      artifact: { path: build.artifactPath, bytes: build.artifactBytes },
+      previous,
+      who: whoAmI(app.root),
+    });
+    progress.line(
+      `deploying ${app.name} to ${environment} on ${target.kind} (${target.url}), deployment ${request.deploymentId}`,
+    );
+    const outcome = await requestDeployment(ctx.ledger, request);
+    if (!outcome.ok) throw refused(outcome, request.deploymentId);
+    await drive(ctx, request.deploymentId, outcome.version, started, options, progress);
+    return request.deploymentId;
   } finally {
     await ctx.close();
   }

@@ -1,49 +1,71 @@
 import { openEventStore } from '../../adapters/eventstore/open-event-store';
-import { ValidationFailed } from '../../domain/errors';
-import { eventToJson, renderTimeline } from '../render-timeline';
 import type { RecordedEvent } from '../../adapters/eventstore/eventstore.port';
+import { eventToJson, Timeline, TIMELINE_COLUMNS } from '../render-timeline';
+import { printTable, stdoutColors } from '../output/print';
+import { tableWidth } from '../output/table';
 
 export interface EventsOptions {
   json?: boolean;
   follow?: boolean;
-  from?: string;
-  limit?: string;
+  from?: number;
+  limit?: number;
+  wide?: boolean;
 }
 
-function parseWhole(value: string | undefined, flag: string, fallback: bigint): bigint {
-  if (value === undefined) return fallback;
-  if (!/^\d+$/.test(value)) {
-    throw new ValidationFailed(`${flag} must be a whole number, not "${value}"`, [
-      { path: flag, message: 'not a whole number' },
-    ]);
-  }
-  return BigInt(value);
-}
+/** Widths of the columns a followed timeline keeps fixed (rows come one at a time). */
+const FOLLOW_WIDTHS = [6, 12, 8, 22, 26];
 
-function print(events: RecordedEvent[], json: boolean): void {
-  if (events.length === 0) return;
-  if (json) for (const e of events) console.log(JSON.stringify(eventToJson(e)));
-  else console.log(renderTimeline(events).split('\n').slice(1).join('\n'));
+function followRow(cells: string[], width: number): string {
+  const fixed = FOLLOW_WIDTHS.map((w, i) => {
+    const text = cells[i] ?? '';
+    const cut = text.length > w ? `${text.slice(0, w - 1)}…` : text;
+    return i === 0 || i === 2 ? cut.padStart(w) : cut.padEnd(w);
+  }).join('  ');
+  const room = Math.max(10, width - fixed.length - 2);
+  const detail = cells[5] ?? '';
+  return `${fixed}  ${detail.length > room ? `${detail.slice(0, room - 1)}…` : detail}`;
 }
 
 /** Prints the ledger from a position; with --follow keeps printing what any process appends. */
 export async function eventsCommand(options: EventsOptions): Promise<void> {
-  const from = parseWhole(options.from, '--from', 1n);
-  const limit = Number(parseWhole(options.limit, '--limit', 1000n));
+  const from = BigInt(options.from ?? 1);
   const store = await openEventStore();
+  const timeline = new Timeline();
   try {
-    if (!options.json) console.log(`ledger: ${store.location}`);
     if (!options.follow) {
-      const events = await store.readAll({ fromPosition: from, limit });
-      if (!options.json && events.length === 0) console.log('no events');
-      print(events, Boolean(options.json));
+      const events = await store.readAll({ fromPosition: from, limit: options.limit ?? 1000 });
+      if (options.json) for (const e of events) console.log(JSON.stringify(eventToJson(e)));
+      else if (events.length === 0) console.log(`no events in ${store.location}`);
+      else
+        printTable(
+          TIMELINE_COLUMNS,
+          events.map((e) => timeline.row(e)),
+          options.wide,
+        );
       return;
+    }
+    const width = tableWidth(options.wide);
+    if (!options.json) {
+      const c = stdoutColors();
+      console.error(`following ${store.location} (Ctrl-C to stop)`);
+      console.log(
+        c.bold(
+          followRow(
+            TIMELINE_COLUMNS.map((col) => col.header),
+            width,
+          ),
+        ),
+      );
     }
     const subscription = store.subscribeToAll({ fromPosition: from > 0n ? from - 1n : 'start' });
     const stop = (): void => void subscription.close();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
-    for await (const event of subscription) print([event], Boolean(options.json));
+    for await (const event of subscription) print(event);
+    function print(event: RecordedEvent): void {
+      if (options.json) console.log(JSON.stringify(eventToJson(event)));
+      else console.log(followRow(timeline.row(event), width));
+    }
   } finally {
     await store.close();
   }

@@ -1,23 +1,22 @@
-import { resolve } from 'node:path';
-import { projectName } from '../../build/build-inputs';
 import { FlashError, NotFound } from '../../domain/errors';
 import { environmentKey } from '../../projections/projection';
 import { parseTargetKind, resolveTarget } from '../deploy/cli-target';
-import { openLedger } from '../deploy/ledger-context';
-import { GetResourcesEndpoints } from '../../projections/queries';
+import { readViews } from '../../projections/read-views';
+import { resourcesEndpointsProjection } from '../../projections/resources-endpoints/resources-endpoints.projection';
+import { printJson } from '../output/print';
 import { CommandExit, EXIT } from '../errors';
+import { checkName, locateApp } from '../app/locate-app';
+import type { HttpMethod } from '../options';
 
 export interface InvokeOptions {
+  app?: string;
   env?: string;
   target?: string;
   dir?: string;
   path?: string;
-  method?: string;
+  method?: HttpMethod;
   json?: boolean;
 }
-
-const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
-type Method = (typeof METHODS)[number];
 
 function parseInput(text: string | undefined): unknown {
   if (text === undefined) return undefined;
@@ -38,17 +37,15 @@ export async function invokeCommand(
   input: string | undefined,
   options: InvokeOptions,
 ): Promise<void> {
-  const app = projectName(resolve(options.dir ?? '.'));
+  const { name: app } = locateApp(options.dir, options.app);
   const environment = options.env ?? 'production';
+  checkName('environment', environment);
   const body = parseInput(input);
-  const method = (options.method ?? (body === undefined ? 'GET' : 'POST')).toUpperCase();
-  if (!METHODS.includes(method as Method))
-    throw new FlashError('USAGE', `--method takes ${METHODS.join(', ')}`);
+  const method = options.method ?? (body === undefined ? 'GET' : 'POST');
   const target = await resolveTarget(parseTargetKind(options.target), { start: true });
-  const ctx = await openLedger(target);
   try {
-    const urls =
-      (await ctx.query(new GetResourcesEndpoints())).environments[environmentKey(app, environment)] ?? {};
+    const [view] = await readViews([resourcesEndpointsProjection]);
+    const urls = view.environments[environmentKey(app, environment)] ?? {};
     const url = urls[resource];
     if (!url)
       throw new NotFound(
@@ -58,20 +55,20 @@ export async function invokeCommand(
     const queue = /\/v2\/[^/]+$/.test(url);
     if (queue) {
       const job = await target.rest.runsync(url, body ?? {});
-      console.log(
-        JSON.stringify(options.json ? job : (job.output ?? job), null, options.json ? undefined : 2),
-      );
-      if (job.status !== 'COMPLETED') {
-        if (!options.json)
-          console.error(`error JOB_${job.status}: ${job.error ?? 'the job did not complete'}`);
-        throw new CommandExit(EXIT.failure);
+      const ok = job.status === 'COMPLETED';
+      if (options.json) printJson({ ok, ...job });
+      else {
+        console.log(JSON.stringify(job.output ?? job, null, 2));
+        if (!ok) console.error(`error JOB_${job.status}: ${job.error ?? 'the job did not complete'}`);
       }
+      if (!ok) throw new CommandExit(EXIT.failure);
       return;
     }
-    const answer = await target.rest.route(method as Method, `${url}${options.path ?? '/'}`, body);
-    console.log(JSON.stringify(options.json ? answer : answer.body, null, options.json ? undefined : 2));
+    const answer = await target.rest.route(method, `${url}${options.path ?? '/'}`, body);
+    if (options.json) printJson({ ok: answer.status < 400, ...answer });
+    else console.log(JSON.stringify(answer.body, null, 2));
     if (answer.status >= 400) throw new CommandExit(EXIT.failure);
   } finally {
-    await ctx.close();
+    await target.close();
   }
 }

@@ -2,12 +2,16 @@ import { openEventStore } from '../../adapters/eventstore/open-event-store';
 import { isDeploymentEvent, toDomainEvent } from '../../commands/ledger/domain-events';
 import { evolve, initialState } from '../../domain/deployment/deployment.decider';
 import type { Deployment } from '../../domain/deployment/deployment.state';
-import { FlashError, NotFound } from '../../domain/errors';
+import { NotFound } from '../../domain/errors';
+import { resolveDeploymentId } from '../deploy/deployment-id';
+import { printJson, printTable } from '../output/print';
 import { deploymentStream } from '../../domain/streams';
 
 export interface ReplayOptions {
-  until?: string;
+  /** Stop after this many events (all of them when absent). */
+  until?: number;
   json?: boolean;
+  wide?: boolean;
 }
 
 /** A one-line picture of a deployment's state, for reading a replay. */
@@ -37,34 +41,40 @@ export function describeState(s: Deployment): string {
 }
 
 /** `flash replay <deploymentId> [--until N]`: folds the deployment's events one by one and prints the state after each. */
-export async function replayCommand(deploymentId: string, options: ReplayOptions): Promise<void> {
-  const until = options.until === undefined ? Infinity : Number(options.until);
-  if (!Number.isInteger(until) || until < 1)
-    throw new FlashError('USAGE', `--until takes a positive event number, not ${options.until ?? ''}`);
+export async function replayCommand(given: string, options: ReplayOptions): Promise<void> {
+  const deploymentId = await resolveDeploymentId(given);
   const store = await openEventStore();
+  const steps: { n: number; position: string; type: string; actor: string; at: string; state: Deployment }[] =
+    [];
   try {
     const recorded = await store.read(deploymentStream(deploymentId));
     if (recorded.length === 0)
       throw new NotFound('DEPLOYMENT_NOT_FOUND', `no deployment ${deploymentId} in ${store.location}`);
     let state: Deployment = initialState;
     for (const [i, r] of recorded.entries()) {
-      if (i + 1 > until) break;
+      if (options.until !== undefined && i + 1 > options.until) break;
       const event = toDomainEvent(r);
       if (!isDeploymentEvent(event)) continue;
       state = evolve(state, event);
-      if (options.json)
-        console.log(
-          JSON.stringify({
-            n: i + 1,
-            position: String(r.position),
-            type: r.type,
-            actor: r.metadata.actor,
-            state,
-          }),
-        );
-      else console.log(`#${String(i + 1).padStart(3)} ${r.type.padEnd(28)} ${describeState(state)}`);
+      steps.push({
+        n: i + 1,
+        position: String(r.position),
+        type: r.type,
+        actor: r.metadata.actor,
+        at: r.recordedAt,
+        state,
+      });
     }
   } finally {
     await store.close();
   }
+  if (options.json) {
+    printJson({ ok: true, deploymentId, steps });
+    return;
+  }
+  printTable(
+    [{ header: '#', align: 'right' }, { header: 'event' }, { header: 'actor' }, { header: 'state after it' }],
+    steps.map((s) => [String(s.n), s.type, s.actor, describeState(s.state)]),
+    options.wide,
+  );
 }

@@ -1,5 +1,3 @@
-import { resolve } from 'node:path';
-import { projectName } from '../../build/build-inputs';
 import type { DeployTarget } from '../../commands/deployment/deploy-target';
 import {
   deploymentRequest,
@@ -15,11 +13,36 @@ import { whoAmI } from '../deploy/who';
 import { GetEndpointInventory } from '../../projections/queries';
 import { previousEndpoints } from '../../projections';
 import { CommandExit, EXIT } from '../errors';
+import { checkName, locateApp } from '../app/locate-app';
+import { printJson } from '../output/print';
+import { progressOn } from '../output/progress';
 
 export interface UndeployOptions {
+  app?: string;
   env?: string;
   target?: string;
+  yes?: boolean;
   json?: boolean;
+}
+
+/**
+ * Asks on a terminal; elsewhere (a script, CI) the command needs `--yes`, so endpoints are never deleted
+ * because a pipe happened to say nothing.
+ */
+async function confirmed(question: string, options: UndeployOptions): Promise<boolean> {
+  if (options.yes) return true;
+  if (!process.stdin.isTTY || !process.stderr.isTTY || options.json)
+    throw new FlashError(
+      'CONFIRMATION_REQUIRED',
+      `${question.replace(/\?$/, '')}: not on a terminal, so nothing was asked and nothing deleted; pass --yes to confirm`,
+    );
+  const { createInterface } = await import('node:readline/promises');
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
+  } finally {
+    rl.close();
+  }
 }
 
 /** The environment's endpoints on the target, by resource name (none when the app or environment does not exist there). */
@@ -39,9 +62,9 @@ async function onTarget(
 
 /** `flash undeploy [dir]`: deletes every endpoint of the environment, recorded as a deployment; exits 1 if one survives. */
 export async function undeployCommand(dir: string | undefined, options: UndeployOptions): Promise<void> {
-  const root = resolve(dir ?? '.');
-  const app = projectName(root);
+  const { root, name: app } = locateApp(dir, options.app);
   const environment = options.env ?? 'production';
+  checkName('environment', environment);
   const target = await resolveTarget(parseTargetKind(options.target), { start: true });
   const ctx = await openLedger(target);
   try {
@@ -54,10 +77,19 @@ export async function undeployCommand(dir: string | undefined, options: Undeploy
     for (const [name, id] of Object.entries(await onTarget(target, app, environment)))
       if (!previous[name]) previous[name] = { endpointId: id, configHash: 'unknown', keyFingerprint: null };
     if (Object.keys(previous).length === 0) {
-      if (options.json)
-        console.log(JSON.stringify({ ok: true, app, environment, removed: [], survivors: [] }));
+      if (options.json) printJson({ ok: true, app, environment, removed: [], survivors: [] });
       else console.log(`${app} has no endpoints in ${environment}: nothing to undeploy`);
       return;
+    }
+    const names = Object.keys(previous).sort();
+    if (
+      !(await confirmed(
+        `delete ${names.length} endpoint(s) of ${app}/${environment} on ${target.kind} (${names.join(', ')})?`,
+        options,
+      ))
+    ) {
+      console.error('nothing deleted');
+      throw new CommandExit(EXIT.failure);
     }
     const request = await deploymentRequest({ app, environment, target, previous, who: whoAmI(root) });
     const outcome = await requestDeployment(ctx.ledger, request);
@@ -67,22 +99,24 @@ export async function undeployCommand(dir: string | undefined, options: Undeploy
         outcome.message,
         outcome.details ? { details: outcome.details } : {},
       );
+    const progress = progressOn(options.json);
+    progress.step(`deleting ${names.length} endpoint(s)`);
     const state = await driveDeployment(ctx.ledger, request.deploymentId, (event) => {
       const line = progressLine(event);
-      if (line && !options.json) console.error(line);
+      if (line) progress.line(line);
     });
+    progress.done();
     const removed =
       state.status === 'none'
         ? []
         : Object.entries(state.removals)
             .filter(([, r]) => r.removed)
-            .map(([n]) => n);
+            .map(([n]) => n)
+            .sort();
     const survivors = Object.keys(await onTarget(target, app, environment));
     const ok = state.status === 'succeeded' && survivors.length === 0;
     if (options.json)
-      console.log(
-        JSON.stringify({ ok, app, environment, deploymentId: request.deploymentId, removed, survivors }),
-      );
+      printJson({ ok, app, environment, deploymentId: request.deploymentId, removed, survivors });
     else {
       console.log(
         `undeployed ${app} from ${environment}: removed ${removed.length} endpoint(s)${removed.length ? `: ${removed.join(', ')}` : ''}`,

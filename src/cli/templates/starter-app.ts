@@ -1,7 +1,14 @@
 /** The files of `flash init`: one QB endpoint and one LB endpoint that calls it. */
-export function starterFiles(name: string): Record<string, string> {
+export function starterFiles(name: string, flashLedger: string): Record<string, string> {
+  const pkg = {
+    name,
+    version: '0.1.0',
+    private: true,
+    description: 'A flash-ledger app: one queue endpoint, one load-balanced endpoint that calls it',
+    devDependencies: { 'flash-ledger': flashLedger },
+  };
   return {
-    'package.json': `${JSON.stringify({ name, version: '0.1.0', private: true, description: 'A flash-ledger app: one queue endpoint, one load-balanced endpoint that calls it' }, null, 2)}\n`,
+    'package.json': `${JSON.stringify(pkg, null, 2)}\n`,
     '.gitignore': '.flash/\nnode_modules/\n',
     '.flashignore': '# Files the build leaves out (gitignore syntax).\nscripts/\n',
     'gpu_worker.ts': `import { Endpoint, z } from 'flash-ledger';
@@ -43,9 +50,11 @@ A flash-ledger app with two endpoints:
 - \`gpu_worker\` (queue-based, GPU \`ADA_24\`): \`summarize({ text })\` counts words and finds the longest.
 - \`api\` (load-balanced, CPU): \`GET /health\`, and \`POST /summarize\` which calls \`gpu_worker\`.
 
-Build it (manifest and artifact in \`.flash/\`):
+Deploy it to the local cloud, call it, and take it down again:
 
-    flash build .
+    flash deploy
+    flash invoke api '{"text":"hello world"}' --path /summarize
+    flash undeploy --yes
 `,
   };
 }

@@ -14,6 +14,8 @@ import { deploymentStream } from '../../domain/streams';
 import type { Manifest } from '../../../worker/contract/manifest';
 import { isDeploymentEvent, toDomainEvent } from '../ledger/domain-events';
 import {
+  ExecuteDeploymentCommand,
+  ReleaseEnvironmentCommand,
   RequestDeploymentCommand,
   ResumeDeploymentCommand,
   type RequestOutcome,
@@ -80,13 +82,14 @@ async function readDeployment(ledger: LedgerApp, deploymentId: string): Promise<
 }
 
 /**
- * Runs the reactor and the saga for one deployment in this process until it ends, reporting each new
- * event of the deployment as it is recorded. Answers the deployment's final state.
+ * Runs the reactor and the saga for one deployment in this process until it ends (or `signal` aborts),
+ * reporting each new event of the deployment as it is recorded. Answers the deployment's state then.
  */
 export async function driveDeployment(
   ledger: LedgerApp,
   deploymentId: string,
   progress: Progress = () => undefined,
+  signal?: AbortSignal,
 ): Promise<Deployment> {
   const seen = new Set((await readDeployment(ledger, deploymentId)).map((e) => e.id));
   const report = (recorded: RecordedEvent): void => {
@@ -105,9 +108,16 @@ export async function driveDeployment(
   })();
   const provisioning = ledger.app.get(ProvisioningReactor);
   const publication = ledger.app.get(PublicationSaga);
+  // an abort (Ctrl-C) lets the steps in flight be recorded, then stops both
+  const stop = (): void => {
+    provisioning.stop();
+    publication.stop();
+  };
+  signal?.addEventListener('abort', stop, { once: true });
   try {
-    await Promise.all([provisioning.run(deploymentId), publication.run(deploymentId)]);
+    if (!signal?.aborted) await Promise.all([provisioning.run(deploymentId), publication.run(deploymentId)]);
   } finally {
+    signal?.removeEventListener('abort', stop);
     await watch.close();
     await watching.catch(() => undefined);
   }
@@ -138,4 +148,58 @@ export function resumeDeployment(
     .execute(
       new ResumeDeploymentCommand(deploymentId, by, nowIso(), { actor: by, correlationId: deploymentId }),
     );
+}
+
+/** What a deployment still had to do, in words, for the message of an interrupted deploy. */
+export function workLeft(state: Deployment): string[] {
+  if (state.status === 'none') return [];
+  const left: string[] = [];
+  for (const r of Object.values(state.resources))
+    if (!r.endpointId) left.push(`provision ${r.planned.name}`);
+    else if (!r.url) left.push(`collect the URL of ${r.planned.name}`);
+  for (const [name, r] of Object.entries(state.removals)) if (!r.removed) left.push(`remove ${name}`);
+  if (state.request.intent === 'deploy') {
+    if (!state.build) left.unshift('upload and activate the build');
+    if (!state.finalized) left.push('finalize the manifest');
+    if (!state.published) left.push('publish the manifest');
+  }
+  if (left.length === 0 && state.status === 'active') left.push('record the outcome');
+  return left;
+}
+
+/**
+ * Ends a deployment that was stopped on purpose (Ctrl-C) while it ran: records DeploymentFailed with
+ * DEPLOYMENT_INTERRUPTED and frees the environment, so `flash deploy --resume` can finish it later and
+ * nobody waits for a lock that no process holds any more. Answers the state after.
+ */
+export async function interruptDeployment(
+  ledger: LedgerApp,
+  deploymentId: string,
+  by: string,
+): Promise<Deployment> {
+  const state = fold(
+    (await readDeployment(ledger, deploymentId)).map(toDomainEvent).filter(isDeploymentEvent),
+  );
+  if (state.status !== 'active') return state;
+  const bus = ledger.app.get(CommandBus);
+  const meta = { actor: by, correlationId: deploymentId };
+  const left = workLeft(state);
+  await bus.execute(
+    new ExecuteDeploymentCommand(
+      {
+        type: 'FailDeployment',
+        data: {
+          deploymentId,
+          code: 'DEPLOYMENT_INTERRUPTED',
+          failedResources: [],
+          message: `stopped by ${by} with ${left.length} step(s) left (${left.join(', ')}); run \`flash deploy --resume ${deploymentId}\` to finish it`,
+          at: nowIso(),
+        },
+      },
+      meta,
+    ),
+  );
+  const { app, environment } = state.request;
+  await bus.execute(new ReleaseEnvironmentCommand(app, environment, deploymentId, 'failed', nowIso(), meta));
+  return fold((await readDeployment(ledger, deploymentId)).map(toDomainEvent).filter(isDeploymentEvent));
 }

@@ -62,7 +62,7 @@ export class DeploymentDriver {
       const first = (await this.store.read(stream, { limit: 1 }))[0];
       from = first && first.position > 0n ? first.position - 1n : undefined;
     }
-    if (await this.step(deploymentId, undefined)) return;
+    if ((await this.step(deploymentId, undefined)) || this.stopped) return;
     const subscription = this.store.subscribeToAll({ fromPosition: from ?? 'start' });
     this.stops.add(() => void subscription.close());
     try {
@@ -70,7 +70,7 @@ export class DeploymentDriver {
         if (event.stream !== stream) continue;
         const done = await this.step(deploymentId, event);
         await this.store.checkpoints.save(checkpoint, event.position);
-        if (done) return;
+        if (done || this.stopped) return;
       }
     } finally {
       this.folded.delete(deploymentId);
@@ -79,8 +79,11 @@ export class DeploymentDriver {
   }
 
   private readonly stops = new Set<() => void>();
+  private stopped = false;
 
+  /** Stops every drive of this driver after the step in flight; a stopped driver drives no more. */
   stop(): void {
+    this.stopped = true;
     for (const stop of this.stops) stop();
     this.stops.clear();
   }

@@ -61,3 +61,20 @@ export function runEnvironmentCommand(
     return { events, version: after.holder?.version ?? after.version };
   });
 }
+
+/** The deployment that holds an environment now, if one does and it has not ended. */
+export async function activeHolder(
+  store: EventStore,
+  app: string,
+  environment: string,
+): Promise<{ deploymentId: string; by: string; since: string } | undefined> {
+  const { state } = await load(
+    store,
+    environmentStream(app, environment),
+    initialEnvironment,
+    evolveEnvironment,
+    isEnvironmentEvent,
+  );
+  if (!state.holder || (await hasEnded(store, state.holder.deploymentId))) return undefined;
+  return state.holder;
+}

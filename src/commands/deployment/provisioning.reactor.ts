@@ -38,6 +38,11 @@ export class ProvisioningReactor {
     return this.driver.drive(deploymentId);
   }
 
+  /** Stops driving once the step in flight is recorded (Ctrl-C); the ledger says what is left. */
+  stop(): void {
+    this.driver.stop();
+  }
+
   private async perform(work: Work, s: StartedDeployment, cause: RecordedEvent | undefined): Promise<void> {
     const deploymentId = s.request.deploymentId;
     if (work.kind === 'activate-build') {

@@ -72,6 +72,17 @@ export class PublicationSaga {
     return this.driver.drive(deploymentId);
   }
 
+  /**
+   * Stops driving once the step in flight is recorded (Ctrl-C); the ledger says what is left. A publish
+   * waiting out its backoff stops waiting: its next attempt is the resumed deployment's first.
+   */
+  stop(): void {
+    this.halt.abort();
+    this.driver.stop();
+  }
+
+  private readonly halt = new AbortController();
+
   private async perform(work: Work, s: StartedDeployment, cause: RecordedEvent | undefined): Promise<void> {
     const deploymentId = s.request.deploymentId;
     switch (work.kind) {
@@ -155,7 +166,7 @@ export class PublicationSaga {
           },
           cause,
         );
-        if (delay !== null) await new Promise((r) => setTimeout(r, delay));
+        if (delay !== null && !(await pause(delay, this.halt.signal))) return;
       }
     }
     await this.record(
@@ -188,4 +199,20 @@ export class PublicationSaga {
       }),
     );
   }
+}
+
+/** Waits `ms`; answers false when `signal` aborts first. */
+async function pause(ms: number, signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) return false;
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', done);
+      resolve(true);
+    }, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
 }

@@ -1,0 +1,68 @@
+import { appNameOf, findAppRoot } from '../app/locate-app';
+import { deploymentHistoryProjection } from '../../projections/deployment-history/deployment-history.projection';
+import { readViews } from '../../projections/read-views';
+import { checkName } from '../app/locate-app';
+import { printJson, printTable, seconds, shortTime, statusStyle, stdoutColors } from '../output/print';
+
+export interface HistoryOptions {
+  app?: string;
+  env?: string;
+  all?: boolean;
+  json?: boolean;
+  wide?: boolean;
+}
+
+/** The app `history` and `status` show: `--app`, else the app around the current folder (none: every app). */
+export function appInScope(options: { app?: string; all?: boolean }): string | undefined {
+  if (options.app !== undefined) {
+    checkName('app', options.app);
+    return options.app;
+  }
+  if (options.all) return undefined;
+  const root = findAppRoot(process.cwd());
+  return root ? appNameOf(root).name : undefined;
+}
+
+/** `flash history`: the app's deployments (every app with `--all` or outside an app), oldest first. */
+export async function historyCommand(options: HistoryOptions): Promise<void> {
+  const app = appInScope(options);
+  const [view] = await readViews([deploymentHistoryProjection]);
+  const records = view.order
+    .map((id) => view.deployments[id])
+    .filter((d) => d !== undefined)
+    .filter((d) => (!app || d.app === app) && (!options.env || d.environment === options.env));
+  if (options.json) {
+    printJson({ ok: true, app: app ?? null, environment: options.env ?? null, deployments: records });
+    return;
+  }
+  if (records.length === 0) {
+    console.log(app ? `${app} has no deployments in the ledger yet` : 'no deployments in the ledger yet');
+    return;
+  }
+  const c = stdoutColors();
+  printTable(
+    [
+      { header: 'version', align: 'right' },
+      { header: 'requested (UTC)' },
+      { header: app ? 'env' : 'app/env' },
+      { header: 'who' },
+      { header: 'commit' },
+      { header: 'status', style: statusStyle(c) },
+      { header: 'took', align: 'right' },
+      { header: 'changes' },
+      { header: 'deployment' },
+    ],
+    records.map((r) => [
+      r.version === null ? '-' : `v${r.version}`,
+      shortTime(r.requestedAt),
+      app ? r.environment : `${r.app}/${r.environment}`,
+      r.requestedBy.replace(/^user:/, ''),
+      r.gitCommit ? r.gitCommit.slice(0, 8) : '-',
+      r.status + (r.failure ? ` (${r.failure.code})` : r.rejection ? ` (${r.rejection.code})` : ''),
+      seconds(r.durationMs),
+      `+${r.actions.created} ~${r.actions.updated} =${r.actions.unchanged} -${r.actions.removed}`,
+      options.wide ? r.deploymentId : r.deploymentId.slice(0, 8),
+    ]),
+    options.wide,
+  );
+}

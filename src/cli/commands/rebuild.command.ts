@@ -1,0 +1,26 @@
+import { ALL_PROJECTIONS, ProjectionRunner } from '../../projections';
+import { openEventStore } from '../../adapters/eventstore/open-event-store';
+import { viewsFile } from '../../projections/read-views';
+import { CommandExit, EXIT } from '../errors';
+import { printJson } from '../output/print';
+
+/** `flash projections rebuild`: rebuilds every view from position 0 and says whether it equals the incremental one. */
+export async function rebuildCommand(options: { json?: boolean }): Promise<void> {
+  const store = await openEventStore();
+  const runner = new ProjectionRunner(store, viewsFile(), ALL_PROJECTIONS);
+  let all;
+  try {
+    all = await runner.rebuild();
+  } finally {
+    runner.close();
+    await store.close();
+  }
+  const ok = all.every((r) => r.equal);
+  if (options.json) printJson({ ok, views: all });
+  else
+    for (const r of all)
+      console.log(
+        `${r.name.padEnd(20)} ${String(r.events).padStart(7)} events  ${r.equal ? 'equal to the incremental view' : 'DIFFERS from the incremental view (rebuilt one kept)'}`,
+      );
+  if (!ok) throw new CommandExit(EXIT.failure);
+}

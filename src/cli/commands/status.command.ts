@@ -1,0 +1,125 @@
+import { deploymentHistoryProjection } from '../../projections/deployment-history/deployment-history.projection';
+import type { DeploymentRecord } from '../../projections/deployment-history/deployment-history.projection';
+import { endpointInventoryProjection } from '../../projections/endpoint-inventory/endpoint-inventory.projection';
+import { environmentKey } from '../../projections/projection';
+import { readViews } from '../../projections/read-views';
+import { resourcesEndpointsProjection } from '../../projections/resources-endpoints/resources-endpoints.projection';
+import { NotFound } from '../../domain/errors';
+import { checkName, locateApp } from '../app/locate-app';
+import { printJson, printTable, shortTime, statusStyle, stdoutColors } from '../output/print';
+import { appInScope } from './history.command';
+
+export interface StatusOptions {
+  app?: string;
+  env?: string;
+  all?: boolean;
+  json?: boolean;
+  wide?: boolean;
+}
+
+const lastOf = (records: DeploymentRecord[]): DeploymentRecord | undefined => records[records.length - 1];
+
+/** `flash status --all` (or outside any app): every app and environment with something deployed. */
+async function statusOfAll(options: StatusOptions): Promise<void> {
+  const [inventory, history] = await readViews([endpointInventoryProjection, deploymentHistoryProjection]);
+  const deployments = history.order.map((id) => history.deployments[id]).filter((d) => d !== undefined);
+  const environments = Object.entries(inventory.environments)
+    .filter(([, endpoints]) => Object.keys(endpoints).length > 0)
+    .map(([key, endpoints]) => {
+      const last = lastOf(deployments.filter((d) => environmentKey(d.app, d.environment) === key));
+      return { key, endpoints: Object.keys(endpoints).sort(), last: last ?? null };
+    });
+  if (options.json) {
+    printJson({ ok: true, environments });
+    return;
+  }
+  if (environments.length === 0) {
+    console.log('nothing is deployed');
+    return;
+  }
+  printTable(
+    [
+      { header: 'app.env' },
+      { header: 'endpoints', align: 'right' },
+      { header: 'version', align: 'right' },
+      { header: 'last deployment', style: statusStyle(stdoutColors()) },
+      { header: 'when (UTC)' },
+      { header: 'deployment' },
+    ],
+    environments.map((e) => [
+      e.key,
+      String(e.endpoints.length),
+      e.last?.version ? `v${e.last.version}` : '-',
+      e.last?.status ?? '-',
+      e.last ? shortTime(e.last.requestedAt) : '-',
+      e.last ? (options.wide ? e.last.deploymentId : e.last.deploymentId.slice(0, 8)) : '-',
+    ]),
+    options.wide,
+  );
+}
+
+/**
+ * `flash status [dir]`: what the app's environment has deployed (each resource's endpoint, config
+ * hash and URL); every app and environment with `--all`, or outside an app. Exits 1 when the app has
+ * nothing deployed in the environment, with or without `--json`.
+ */
+export async function statusCommand(dir: string | undefined, options: StatusOptions): Promise<void> {
+  const inScope = dir === undefined ? appInScope(options) : locateApp(dir, options.app).name;
+  if (inScope === undefined) return statusOfAll(options);
+  const app = inScope;
+  const environment = options.env ?? 'production';
+  checkName('environment', environment);
+  const key = environmentKey(app, environment);
+  const [inventoryView, urlsView, history] = await readViews([
+    endpointInventoryProjection,
+    resourcesEndpointsProjection,
+    deploymentHistoryProjection,
+  ]);
+  const inventory = inventoryView.environments[key] ?? {};
+  const urls = urlsView.environments[key] ?? {};
+  const last = lastOf(
+    history.order
+      .map((id) => history.deployments[id])
+      .filter((d) => d !== undefined)
+      .filter((d) => d.app === app && d.environment === environment),
+  );
+  if (Object.keys(inventory).length === 0)
+    throw new NotFound(
+      'NOTHING_DEPLOYED',
+      `${app} has nothing deployed in ${environment}${last ? ` (its last deployment ${last.deploymentId} ${last.status})` : ''}`,
+    );
+  if (options.json) {
+    printJson({
+      ok: true,
+      app,
+      environment,
+      lastDeployment: last ?? null,
+      resources_endpoints: urls,
+      endpoints: inventory,
+    });
+    return;
+  }
+  if (last) {
+    const c = stdoutColors();
+    console.log(
+      `${app}/${environment}: v${last.version ?? '-'} ${statusStyle(c)(last.status)}, deployment ${last.deploymentId} (${shortTime(last.requestedAt)} UTC)`,
+    );
+  }
+  printTable(
+    [
+      { header: 'resource' },
+      { header: 'endpoint' },
+      { header: 'config' },
+      { header: 'key' },
+      { header: 'url' },
+    ],
+    Object.entries(inventory).map(([name, e]) => [
+      name,
+      e.endpointId,
+      e.configHash.slice(0, 15),
+      e.keyFingerprint ? 'yes' : 'no',
+      urls[name] ?? e.url ?? '-',
+    ]),
+    options.wide,
+  );
+}
