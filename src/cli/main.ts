@@ -196,6 +196,7 @@ export function buildProgram(output: { writeErr?: (text: string) => void } = {})
     .description(
       'serve the app from its sources on localhost; queue functions run on a live worker; saves are live at once',
     )
+    .addOption(appOption())
     .option('--port <port>', 'local port (FLASH_DEV_PORT, default 8888; 0 picks one)')
     .addOption(target())
     .action(async (dir: string | undefined, options) =>

@@ -76,7 +76,7 @@ export function registerDevRoutes(
           id,
           status: 'FAILED',
           error: failed ? failed.message : (error as Error).message,
-          ...(failed ? { traceback: failed.traceback } : {}),
+          ...(failed?.traceback ? { traceback: failed.traceback } : {}),
         });
       }
     }

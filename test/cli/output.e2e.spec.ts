@@ -3,18 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SqliteEventStore } from '../../src/adapters/eventstore/sqlite/sqlite-event-store';
 import { visibleWidth } from '../../src/cli/output/colors';
-import {
-  finalized,
-  keyInjected,
-  locked,
-  provisioned,
-  published,
-  released,
-  requested,
-  succeeded,
-  urlCollected,
-  urlOf,
-} from '../projections/facts';
+import { succeededDeployment } from '../projections/facts';
 import { record, type Fact } from '../projections/support';
 import { tempDir } from '../support/ledger-processes';
 
@@ -25,29 +14,9 @@ const SHOP = 'aaaa1111-0000-4000-8000-000000000001';
 const SHOP_AGAIN = 'aaaa2222-0000-4000-8000-000000000002';
 const SEARCH = 'bbbb3333-0000-4000-8000-000000000003';
 
-function deployment(id: string, app: string, version: number, when: string): Fact[] {
-  const place = { app, environment: 'prod' };
-  const t = (s: number): string => new Date(Date.parse(when) + s * 1000).toISOString();
-  return [
-    requested(id, {
-      app,
-      environment: 'prod',
-      resources: ['api', 'worker'],
-      at: t(0),
-      host: 'a-rather-long-build-host.example.internal',
-    }),
-    locked(id, version, 'user:alice@laptop', t(0), place),
-    keyInjected(id, 'api'),
-    provisioned(id, 'api', `ep-api-${app}`, 'created', t(1)),
-    provisioned(id, 'worker', `ep-worker-${app}`, 'created', t(1)),
-    urlCollected(id, 'api', `ep-api-${app}`),
-    urlCollected(id, 'worker', `ep-worker-${app}`),
-    finalized(id, { api: urlOf('api', `ep-api-${app}`), worker: urlOf('worker', `ep-worker-${app}`) }),
-    published(id, 1, t(2)),
-    succeeded(id, t(2)),
-    released(id, 'succeeded', t(2), place),
-  ];
-}
+/** A succeeded deployment, requested from a host whose long name makes wide tables. */
+const deployment = (id: string, app: string, version: number, when: string): Fact[] =>
+  succeededDeployment(id, app, version, when, { host: 'a-rather-long-build-host.example.internal' });
 
 describe('the CLI for people and for scripts', () => {
   const home = tempDir('flash-output-');
@@ -104,6 +73,26 @@ describe('the CLI for people and for scripts', () => {
     expect(doc(json.stdout)).toMatchObject({ ok: false, error: { code, message: expect.any(String) } });
     expect(json.stderr).toBe('');
   });
+
+  it.each(['history', 'status', 'deploy'])(
+    'fails at once with a coded error when FLASH_HOME cannot be created (flash %s)',
+    (command) => {
+      const started = Date.now();
+      const r = spawnSync(process.execPath, [BIN, command, '--json'], {
+        cwd: shopDir,
+        env: { ...env, FLASH_HOME: '/proc/nope' },
+        encoding: 'utf8',
+        timeout: 20_000,
+      });
+      expect(r.signal).toBeNull(); // not killed by the timeout: it did not spin
+      expect(Date.now() - started).toBeLessThan(15_000);
+      expect(r.status).toBe(1);
+      expect(doc(r.stdout)).toMatchObject({
+        ok: false,
+        error: { code: expect.stringMatching(/^(LEDGER_DIR_UNWRITABLE|CLOUD_HOME_UNWRITABLE)$/) },
+      });
+    },
+  );
 
   it('names the candidates of an ambiguous id prefix, and takes a unique prefix anywhere an id goes', () => {
     const ambiguous = doc(flash(['audit', '--deployment', 'aaaa', '--json']).stdout) as {

@@ -118,6 +118,7 @@ describe('flash dev', () => {
     const message = 'gpu_worker: input.text: Invalid input: expected string, received number';
     const direct = await post(`${dev.url}/gpu_worker/runsync`, { input: { text: 5 } });
     expect(direct.json).toMatchObject({ status: 'FAILED', error: message });
+    expect(direct.json).not.toHaveProperty('traceback'); // a validation error carries no stack
     // called from a load-balanced route, the route fails with the same message
     const routed = await post(`${dev.url}/api/shout`, { text: 5 });
     expect(routed.status).toBe(500);

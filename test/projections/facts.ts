@@ -210,3 +210,35 @@ export function released(
     actor: PUBLICATION,
   };
 }
+
+/**
+ * One whole deployment of two endpoints (api calls worker) that succeeded, as its actors record it: the
+ * request, the lock, the key, both endpoints and URLs, the manifest, success and the release.
+ */
+export function succeededDeployment(
+  deploymentId: string,
+  app: string,
+  version: number,
+  when: string,
+  request: Omit<RequestOptions, 'app' | 'environment' | 'resources' | 'at'> = {},
+): Fact[] {
+  const place = { app, environment: 'prod' };
+  const t = (s: number): string => new Date(Date.parse(when) + s * 1000).toISOString();
+  const first = version === 1;
+  return [
+    requested(deploymentId, { ...request, app, environment: 'prod', resources: ['api', 'worker'], at: t(0) }),
+    locked(deploymentId, version, ALICE, t(0), place),
+    keyInjected(deploymentId, 'api'),
+    provisioned(deploymentId, 'api', `ep-api-${app}`, first ? 'created' : 'unchanged', t(1)),
+    provisioned(deploymentId, 'worker', `ep-worker-${app}`, first ? 'created' : 'updated', t(1)),
+    urlCollected(deploymentId, 'api', `ep-api-${app}`),
+    urlCollected(deploymentId, 'worker', `ep-worker-${app}`),
+    finalized(deploymentId, {
+      api: urlOf('api', `ep-api-${app}`),
+      worker: urlOf('worker', `ep-worker-${app}`),
+    }),
+    published(deploymentId, 1, t(2)),
+    succeeded(deploymentId, t(2)),
+    released(deploymentId, 'succeeded', t(2), place),
+  ];
+}

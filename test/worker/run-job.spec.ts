@@ -51,19 +51,21 @@ describe('a QB job', () => {
     const d = definition(
       Endpoint.queue({ name: 'typed', input: z.object({ text: z.string() }) }, async ({ text }) => text),
     );
-    expect(await runJob(d, { text: 42 })).toMatchObject({
+    const invalid = await runJob(d, { text: 42 });
+    expect(invalid).toMatchObject({
       error: expect.stringMatching(/^typed: input\.text: /),
       output: { error_type: 'ValidationError', code: 'INPUT_INVALID' },
     });
+    // the caller's mistake, said in one line: no stack
+    expect((invalid as { output: Record<string, unknown> }).output).not.toHaveProperty('traceback');
     const thrown = definition(
       Endpoint.queue({ name: 'v' }, async () => {
         throw new ValidationError('prompt is empty');
       }),
     );
-    expect(await runJob(thrown, {})).toMatchObject({
-      error: 'prompt is empty',
-      output: { code: 'INPUT_INVALID' },
-    });
+    const done = await runJob(thrown, {});
+    expect(done).toMatchObject({ error: 'prompt is empty', output: { code: 'INPUT_INVALID' } });
+    expect((done as { output: Record<string, unknown> }).output).not.toHaveProperty('traceback');
   });
 
   it('treats a result with a top-level error key as a failure, as the platform does', async () => {

@@ -1,3 +1,4 @@
+import { endpointErrorOf } from '../contract/errors';
 import { format } from 'node:util';
 import { deserialize, serialize } from 'node:v8';
 import { endpointDefinitionOf, type QueueEndpointDefinition } from '../contract/endpoint-definition';
@@ -46,6 +47,9 @@ export async function executeFunction(request: FunctionRequest): Promise<Functio
     return { success: true, result: serialize(result).toString('base64'), stdout };
   } catch (error) {
     const err = error instanceof Error ? error : new Error(String(error));
+    // bad input thrown on purpose (a 4xx) says what to change; its stack would only be noise
+    const known = endpointErrorOf(error);
+    if (known && known.status < 500) return { success: false, error: err.message, stdout };
     return { success: false, error: err.message, traceback: err.stack ?? err.message, stdout };
   } finally {
     Object.assign(sink, original);

@@ -15,13 +15,15 @@ export function handlerInput(input: unknown): unknown {
 function failure(error: unknown): JobDone {
   const known = endpointErrorOf(error);
   const err = error instanceof Error ? error : new Error(String(error));
+  // a caller's mistake thrown on purpose (bad input: a 4xx) says what to change; a stack says nothing more
+  const onPurpose = known !== undefined && known.status < 500;
   return {
     error: err.message || err.name,
     output: {
       success: false,
       error_type: err.name,
       ...(known ? { code: known.code } : {}),
-      traceback: err.stack ?? '',
+      ...(onPurpose ? {} : { traceback: err.stack ?? '' }),
     },
   };
 }

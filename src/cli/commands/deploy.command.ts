@@ -55,6 +55,7 @@ async function drive(
   started: number,
   options: DeployOptions,
   progress: Progress,
+  firstStep: string,
 ): Promise<void> {
   const interrupt = trapInterrupt(
     () =>
@@ -67,10 +68,11 @@ async function drive(
       ),
   );
   try {
-    progress.step('provisioning endpoints');
+    progress.step(firstStep);
     const onEvent = (event: DeploymentEvent): void => {
       const line = progressLine(event);
       if (line) progress.line(line);
+      if (event.type === 'BuildActivated') progress.step('provisioning endpoints');
       if (event.type === 'ManifestFinalized') progress.step('publishing the manifest to the State Manager');
     };
     let state = await driveDeployment(ctx.ledger, deploymentId, onEvent, interrupt.signal);
@@ -122,7 +124,7 @@ async function resume(
   progress.line(`resuming deployment ${deploymentId}...`);
   const outcome = await resumeDeployment(ctx.ledger, deploymentId, by);
   if (!outcome.ok) throw refused(outcome, deploymentId);
-  await drive(ctx, deploymentId, outcome.version, started, options, progress);
+  await drive(ctx, deploymentId, outcome.version, started, options, progress, 'finishing the deployment');
   return deploymentId;
 }
 
@@ -193,7 +195,15 @@ export async function deployCommand(
     );
     const outcome = await requestDeployment(ctx.ledger, request);
     if (!outcome.ok) throw refused(outcome, request.deploymentId);
-    await drive(ctx, request.deploymentId, outcome.version, started, options, progress);
+    await drive(
+      ctx,
+      request.deploymentId,
+      outcome.version,
+      started,
+      options,
+      progress,
+      'uploading the build',
+    );
     return request.deploymentId;
   } finally {
     await ctx.close();

@@ -1,10 +1,10 @@
-import { resolve } from 'node:path';
-import { projectName } from '../../build/build-inputs';
+import { locateApp } from '../app/locate-app';
 import { startDevServer } from '../../dev/dev-server';
 import { FlashError } from '../../domain/errors';
 import { parseTargetKind, resolveTarget } from '../deploy/cli-target';
 
 export interface DevOptions {
+  app?: string;
   port?: string;
   target?: string;
 }
@@ -15,7 +15,7 @@ export interface DevOptions {
  * with the code shipped on each call; every saved change is live at once. Ctrl-C stops it.
  */
 export async function devCommand(dir: string | undefined, options: DevOptions): Promise<void> {
-  const root = resolve(dir ?? '.');
+  const { root, name: app } = locateApp(dir, options.app);
   const port = Number(options.port ?? process.env.FLASH_DEV_PORT ?? 8888);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new FlashError('USAGE', `--port takes a port number, not ${options.port ?? ''}`);
@@ -25,7 +25,7 @@ export async function devCommand(dir: string | undefined, options: DevOptions): 
   });
   const server = await startDevServer({
     root,
-    app: projectName(root),
+    app,
     target,
     port,
     log: (line) => console.error(line),

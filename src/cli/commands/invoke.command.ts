@@ -4,6 +4,7 @@ import { parseTargetKind, resolveTarget } from '../deploy/cli-target';
 import { readViews } from '../../projections/read-views';
 import { resourcesEndpointsProjection } from '../../projections/resources-endpoints/resources-endpoints.projection';
 import { printJson } from '../output/print';
+import { progressOn } from '../output/progress';
 import { CommandExit, EXIT } from '../errors';
 import { checkName, locateApp } from '../app/locate-app';
 import type { HttpMethod } from '../options';
@@ -53,8 +54,10 @@ export async function invokeCommand(
         `${resource} is not deployed in ${app}/${environment}${Object.keys(urls).length ? ` (deployed: ${Object.keys(urls).join(', ')})` : ''}`,
       );
     const queue = /\/v2\/[^/]+$/.test(url);
+    const progress = progressOn(options.json);
     if (queue) {
-      const job = await target.rest.runsync(url, body ?? {});
+      progress.step(`waiting for ${resource}'s job`);
+      const job = await target.rest.runsync(url, body ?? {}).finally(() => progress.done());
       const ok = job.status === 'COMPLETED';
       if (options.json) printJson({ ok, ...job });
       else {
@@ -64,7 +67,10 @@ export async function invokeCommand(
       if (!ok) throw new CommandExit(EXIT.failure);
       return;
     }
-    const answer = await target.rest.route(method, `${url}${options.path ?? '/'}`, body);
+    progress.step(`waiting for ${method} ${options.path ?? '/'} on ${resource}`);
+    const answer = await target.rest
+      .route(method, `${url}${options.path ?? '/'}`, body)
+      .finally(() => progress.done());
     if (options.json) printJson({ ok: answer.status < 400, ...answer });
     else console.log(JSON.stringify(answer.body, null, 2));
     if (answer.status >= 400) throw new CommandExit(EXIT.failure);

@@ -2,7 +2,7 @@ import { ALL_PROJECTIONS, ProjectionRunner } from '../../projections';
 import { openEventStore } from '../../adapters/eventstore/open-event-store';
 import { viewsFile } from '../../projections/read-views';
 import { CommandExit, EXIT } from '../errors';
-import { printJson } from '../output/print';
+import { printJson, printTable } from '../output/print';
 
 /** `flash projections rebuild`: rebuilds every view from position 0 and says whether it equals the incremental one. */
 export async function rebuildCommand(options: { json?: boolean }): Promise<void> {
@@ -18,9 +18,14 @@ export async function rebuildCommand(options: { json?: boolean }): Promise<void>
   const ok = all.every((r) => r.equal);
   if (options.json) printJson({ ok, views: all });
   else
-    for (const r of all)
-      console.log(
-        `${r.name.padEnd(20)} ${String(r.events).padStart(7)} events  ${r.equal ? 'equal to the incremental view' : 'DIFFERS from the incremental view (rebuilt one kept)'}`,
-      );
+    printTable(
+      [{ header: 'view' }, { header: 'events', align: 'right' }, { header: 'rebuilt from position 0' }],
+      all.map((r) => [
+        r.name,
+        String(r.events),
+        r.equal ? 'equal to the incremental view' : 'DIFFERS from the incremental view (rebuilt one kept)',
+      ]),
+      false,
+    );
   if (!ok) throw new CommandExit(EXIT.failure);
 }
