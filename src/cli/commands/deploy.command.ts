@@ -64,7 +64,8 @@ async function drive(
       ),
     () =>
       process.stderr.write(
-        `\nstopped; deployment ${deploymentId} holds the environment until \`${resumeHint(deploymentId, options)}\`\n`,
+        // (the cursor back first, in case a spinner hid it)
+        `${process.stderr.isTTY ? '\u001b[?25h' : ''}\nstopped; deployment ${deploymentId} holds the environment until \`${resumeHint(deploymentId, options)}\`\n`,
       ),
   );
   try {

@@ -32,11 +32,19 @@ function plainProgress(stream: NodeJS.WritableStream): Progress {
 
 /**
  * The spinner (nanospinner) on a terminal. We own SIGINT and SIGTERM (a deploy stops cleanly on Ctrl-C),
- * so the exit handlers the spinner installs when it starts are taken off again at once.
+ * so the exit handlers the spinner installs when it starts are taken off again at once. While it spins
+ * and nothing else handles them (a build, say), a signal gives the cursor back before the process exits.
  */
 function spinnerProgress(stream: NodeJS.WriteStream): Progress {
   const c = colorsFor(stream);
   const spinner = createSpinner('', { stream });
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (process.listenerCount(signal) > 1) return; // a deploy's own handler stops it cleanly
+    spinner.stop();
+    stream.write('\u001b[?25h\n');
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+
   let current: { label: string; started: number } | undefined;
   let ticker: NodeJS.Timeout | undefined;
   const text = (): string =>
@@ -46,6 +54,8 @@ function spinnerProgress(stream: NodeJS.WriteStream): Progress {
     spinner.start({ text: text() });
     for (const l of process.listeners('SIGINT')) if (!before.int.includes(l)) process.off('SIGINT', l);
     for (const l of process.listeners('SIGTERM')) if (!before.term.includes(l)) process.off('SIGTERM', l);
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
   };
   const end = (ok: boolean): void => {
     if (!current) return;
@@ -56,6 +66,8 @@ function spinnerProgress(stream: NodeJS.WriteStream): Progress {
     if (spinner.isSpinning()) {
       if (ok) spinner.success({ text: label });
       else spinner.error({ text: label });
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
     } else if (!ok) stream.write(`${c.red('✖')} ${label}\n`);
     current = undefined;
   };
