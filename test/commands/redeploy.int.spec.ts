@@ -134,6 +134,13 @@ describe('redeploying through the ledger', () => {
       if (failed.state?.status !== 'failed') return;
       expect(failed.state.failure).toMatchObject({ code: 'MANIFEST_PUBLISH_FAILED' });
       expect(failed.state.failure?.message).toContain('flash deploy --resume');
+      // the failed deploy's build is active, and it still names every endpoint that existed: the running
+      // app's calls between endpoints keep resolving until the deploy is resumed
+      const active = await h.target.control.readManifest(failed.state.build?.environmentId ?? '');
+      const urlsBefore =
+        survived.state?.status === 'succeeded' ? survived.state.finalized?.resourcesEndpoints : {};
+      expect((active?.manifest as { resources_endpoints?: object }).resources_endpoints).toEqual(urlsBefore);
+      expect(active?.buildId).toBe(failed.state.build?.buildId);
 
       await faults(url, { failStateManagerWrites: 0 });
       const { resumeDeployment, driveDeployment } =

@@ -123,7 +123,11 @@ export class ProvisioningReactor {
       const { appId, environmentId } = await control.ensureEnvironment(app, environment);
       const upload = await control.prepareUpload(appId, artifact.bytes);
       await rest.uploadArtifact(upload.uploadUrl, artifact.path);
-      const buildId = await control.finalizeUpload(appId, upload.objectKey, manifest);
+      const buildId = await control.finalizeUpload(
+        appId,
+        upload.objectKey,
+        this.interimManifest(s, manifest),
+      );
       await control.deployBuild(environmentId, buildId);
       await this.record(
         { type: 'RecordBuildActivated', data: { deploymentId, appId, environmentId, buildId, at: nowIso() } },
@@ -145,6 +149,20 @@ export class ProvisioningReactor {
         cause,
       );
     }
+  }
+
+  /**
+   * The manifest the new build is activated with, before its own URLs are known: the URLs of the
+   * endpoints that already exist and stay (their ids, and so their URLs, survive an update). Activation
+   * restarts the app's workers on the new build, and a peer they call must keep resolving while the
+   * deploy runs, and after it if it is killed or fails; new endpoints appear when the manifest is published.
+   */
+  private interimManifest(s: StartedDeployment, manifest: Record<string, unknown>): Record<string, unknown> {
+    const carried = s.request.resources.flatMap((r) => {
+      const before = s.request.previous[r.name];
+      return before ? [[r.name, this.target.urlFor(before.endpointId, r.isLoadBalanced)] as const] : [];
+    });
+    return { ...manifest, resources_endpoints: Object.fromEntries(carried) };
   }
 
   /**
