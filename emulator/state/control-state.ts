@@ -51,15 +51,19 @@ export class ControlState {
     return [...this.maps[kind].values()] as Kinds[K][];
   }
 
+  /**
+   * Writes the record, then shows it: a record the database refuses (NotStorable, RECORD_NOT_STORABLE)
+   * leaves the one before it in place, in memory as on disk.
+   */
   save<K extends RecordKind>(kind: K, record: Kinds[K]): Kinds[K] {
+    this.db.save(kind, record);
     (this.maps[kind] as Map<string, Kinds[K]>).set(record.id, record);
-    return this.db.save(kind, record);
+    return record;
   }
 
   remove(kind: RecordKind, id: string): boolean {
-    const had = this.maps[kind].delete(id);
     this.db.remove(kind, id);
-    return had;
+    return this.maps[kind].delete(id);
   }
 
   newId(kind: 'endpoint' | 'template' | 'volume' | 'worker' | 'uuid'): string {

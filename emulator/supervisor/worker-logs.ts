@@ -1,14 +1,47 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 
-/** The last `lines` lines of each worker log in `dir`, one section per worker. */
-export function workerLogs(dir: string, lines = 200): string {
+/** An endpoint id as a folder name: letters, digits, `-` and `_`, so never `..` nor a path. */
+const ENDPOINT_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
+/** The most lines `lines` may ask for per worker. */
+const MAX_LINES = 10_000;
+
+/** A logs request that names no endpoint folder: a 400 (LOG_PATH_INVALID), never a read elsewhere. */
+export class LogPathInvalid extends Error {
+  readonly code = 'LOG_PATH_INVALID';
+  readonly statusCode = 400;
+}
+
+/**
+ * The last `lines` lines of each worker log (`*.log`) of one endpoint, read only from
+ * `<logsRoot>/<endpointId>`; an id that is not a plain folder name throws LogPathInvalid.
+ */
+export function endpointLogs(logsRoot: string, endpointId: string, lines = 200): string {
+  const root = resolve(logsRoot);
+  const dir = resolve(root, endpointId);
+  if (!ENDPOINT_ID.test(endpointId) || dirname(dir) !== root || !dir.startsWith(`${root}${sep}`))
+    throw new LogPathInvalid(
+      `no endpoint ${JSON.stringify(endpointId)}: an endpoint id is letters and digits`,
+    );
   if (!existsSync(dir)) return '';
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.log'))
+  const count = Number.isFinite(lines) && lines >= 1 ? Math.min(Math.floor(lines), MAX_LINES) : 200;
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((f) => f.isFile() && f.name.endsWith('.log'))
     .map(
       (f) =>
-        `== worker ${f.replace(/\.log$/, '')} ==\n${readFileSync(join(dir, f), 'utf8').split('\n').slice(-lines).join('\n')}`,
+        `== worker ${f.name.replace(/\.log$/, '')} ==\n${readFileSync(join(dir, f.name), 'utf8').split('\n').slice(-count).join('\n')}`,
     )
     .join('\n');
+}
+
+/**
+ * The worker logs in `dir`, which must be `<cloud home>/logs/<endpointId>` as the supervisor joins it: a
+ * traversal in the id (`../..`) resolves to a folder whose parent is not `logs`, or whose name is not an
+ * id, and throws LogPathInvalid. Prefer endpointLogs(), which knows the logs folder.
+ */
+export function workerLogs(dir: string, lines = 200): string {
+  const resolved = resolve(dir);
+  if (basename(dirname(resolved)) !== 'logs')
+    throw new LogPathInvalid('worker logs are read from the logs folder of the local cloud only');
+  return endpointLogs(dirname(resolved), basename(resolved), lines);
 }

@@ -1,3 +1,4 @@
+import { parseJson } from '../../../worker/contract/json-body';
 import { FlashError, NotFound } from '../../domain/errors';
 import { environmentKey } from '../../projections/projection';
 import { parseTargetKind, resolveTarget } from '../deploy/cli-target';
@@ -19,13 +20,12 @@ export interface InvokeOptions {
   json?: boolean;
 }
 
+/** The input as JSON, within the limits the cloud and the workers keep (JSON_TOO_DEEP, JSON_TOO_LARGE). */
 function parseInput(text: string | undefined): unknown {
   if (text === undefined) return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (error) {
-    throw new FlashError('USAGE', `the input must be JSON: ${(error as Error).message}`);
-  }
+  const parsed = parseJson(text, 'the input');
+  if (parsed.ok) return parsed.value;
+  throw new FlashError('USAGE', parsed.message, { details: { reason: parsed.code } });
 }
 
 /**
