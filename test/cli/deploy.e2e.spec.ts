@@ -1,24 +1,10 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { request } from 'undici';
-import { deployTarget } from '../../src/commands/deployment/deploy-target';
-import { writeApp } from '../support/app-fixture';
-import { tempDir } from '../support/ledger-processes';
+import { BIN, cliFixture, WORKERS } from '../support/cli-fixture';
 
 jest.setTimeout(600_000);
-const BIN = join(__dirname, '..', '..', 'bin', 'flash.js');
-
-const WORKERS = (extra = true): string => `import { Endpoint } from 'flash-ledger';
-export const echo = Endpoint.queue({ name: 'echo', cpu: 'cpu3c-1-2', workers: [0, 1] }, async (input: { text: string }) => ({ echoed: input.text }));
-${extra ? `export const upper = Endpoint.queue({ name: 'upper', cpu: 'cpu3c-1-2', workers: [0, 1] }, async (input: { text: string }) => ({ upper: input.text.toUpperCase() }));` : ''}
-`;
-const API = `import { Endpoint } from 'flash-ledger';
-import { echo } from './workers';
-export const api = Endpoint.loadBalanced({ name: 'api', cpu: 'cpu3c-1-2', workers: [0, 1] });
-api.post('/relay', async ({ body }) => ({ relayed: await echo(body as { text: string }) }));
-`;
 
 /** Every file under a folder (skipping node_modules), for scanning. */
 function filesUnder(dir: string): string[] {
@@ -31,61 +17,9 @@ function filesUnder(dir: string): string[] {
 }
 
 describe('flash deploy on the local cloud', () => {
-  const home = tempDir('flash-home-');
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    FLASH_HOME: home,
-    FLASH_CLOUD_URL: `http://127.0.0.1:${19000 + Math.floor(Math.random() * 2000)}`,
-    FLASH_CLOUD_FAULTS: '1',
-    FLASH_PUBLISH_BACKOFF_MS: '20',
-  };
-  delete env.RUNPOD_API_KEY;
-  delete env.FLASH_LEDGER;
-  const app = writeApp({ 'package.json': '{"name":"crashy"}', 'workers.ts': WORKERS(), 'api.ts': API });
-  const outputs: string[] = [];
-  const flash = (args: string[], extra: NodeJS.ProcessEnv = {}) => {
-    const r = spawnSync(process.execPath, [BIN, ...args], {
-      cwd: app,
-      encoding: 'utf8',
-      env: { ...env, ...extra },
-      timeout: 120_000,
-    });
-    outputs.push(r.stdout, r.stderr);
-    return r;
-  };
-  const key = (): string => readFileSync(join(home, 'cloud', 'api-key'), 'utf8').trim();
-  const target = () => deployTarget({ kind: 'local', url: env.FLASH_CLOUD_URL ?? '', apiKey: key() });
+  const { home, env, app, outputs, flash, key, onCloud, setFaults, stop } = cliFixture('crashy', 19000);
 
-  /** The environment's endpoints on the cloud, and the manifest its State Manager holds. */
-  async function onCloud(environment: string) {
-    const t = target();
-    try {
-      const found = await t.control.ensureApp('crashy');
-      const envId = found.environments.find((e) => e.name === environment)?.id ?? '';
-      const names = (await t.control.listEndpoints())
-        .filter((e) => e.flashEnvironmentId === envId)
-        .map((e) => e.name ?? '')
-        .sort();
-      const manifest = (await t.control.readManifest(envId))?.manifest as
-        { resources_endpoints?: Record<string, string> } | undefined;
-      return { names, urls: manifest?.resources_endpoints ?? {} };
-    } finally {
-      await t.close();
-    }
-  }
-
-  async function setFaults(body: Record<string, number>): Promise<void> {
-    const res = await request(`${env.FLASH_CLOUD_URL ?? ''}/admin/faults`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    await res.body.dump();
-  }
-
-  afterAll(() => {
-    spawnSync(process.execPath, [BIN, 'cloud', 'stop'], { env, encoding: 'utf8', timeout: 60_000 });
-  });
+  afterAll(stop);
 
   it('deploys on demand, then plans no change (exit 0) and a change (exit 2)', async () => {
     const first = flash(['deploy', '--env', 'main', '--json']);
@@ -121,74 +55,8 @@ describe('flash deploy on the local cloud', () => {
     expect(JSON.parse(invoked.stdout)).toEqual({ relayed: { echoed: 'hi' } });
   });
 
-  it.each([
-    'DeploymentRequested',
-    'BuildActivated',
-    'KeyInjected',
-    'EndpointProvisioned',
-    'UrlCollected',
-    'ManifestFinalized',
-    'ManifestPublished',
-    'DeploymentSucceeded',
-  ])('finishes with --resume after the deploy process is killed right after %s', async (type) => {
-    const environment = `crash-${type.toLowerCase()}`;
-    const crashed = flash(['deploy', '--env', environment], { FLASH_FAULT_CRASH_AFTER: type });
-    expect(crashed.signal).toBe('SIGKILL');
-    const resumed = flash(['deploy', '--env', environment, '--resume', '--json']);
-    expect(resumed.status).toBe(0);
-    const cloud = await onCloud(environment);
-    expect(cloud.names).toEqual(['api', 'echo', 'upper']); // one endpoint per resource: no duplicate
-    expect(Object.keys(cloud.urls).sort()).toEqual(['api', 'echo', 'upper']);
-    // and the environment is free again
-    expect(flash(['deploy', '--env', environment, '--json']).status).toBe(0);
-  });
-
-  it.each([
-    ['EndpointProvisioningFailed', { failEndpointSaves: 1 }],
-    ['ManifestPublishAttemptFailed', { failStateManagerWrites: 1 }],
-    ['DeploymentFailed', { failStateManagerWrites: 2 }],
-  ])('finishes with --resume after the deploy process is killed right after %s', async (type, fault) => {
-    const environment = `crash-${type.toLowerCase()}`;
-    await setFaults(fault);
-    try {
-      const crashed = flash(['deploy', '--env', environment], {
-        FLASH_FAULT_CRASH_AFTER: type,
-        FLASH_PUBLISH_ATTEMPTS: '2',
-      });
-      expect(crashed.signal).toBe('SIGKILL');
-    } finally {
-      await setFaults({});
-    }
-    const resumed = flash(['deploy', '--env', environment, '--resume', '--json']);
-    expect(resumed.status).toBe(0);
-    const cloud = await onCloud(environment);
-    expect(cloud.names).toEqual(['api', 'echo', 'upper']);
-    expect(Object.keys(cloud.urls).sort()).toEqual(['api', 'echo', 'upper']);
-  });
-
-  it('finishes a removal with --resume after the process is killed right after EndpointRemoved', async () => {
-    expect(flash(['deploy', '--env', 'shrink']).status).toBe(0);
-    writeFileSync(join(app, 'workers.ts'), WORKERS(false));
-    try {
-      const crashed = flash(['deploy', '--env', 'shrink'], { FLASH_FAULT_CRASH_AFTER: 'EndpointRemoved' });
-      expect(crashed.signal).toBe('SIGKILL');
-      expect(flash(['deploy', '--env', 'shrink', '--resume']).status).toBe(0);
-      const cloud = await onCloud('shrink');
-      expect(cloud.names).toEqual(['api', 'echo']);
-      expect(Object.keys(cloud.urls).sort()).toEqual(['api', 'echo']);
-    } finally {
-      writeFileSync(join(app, 'workers.ts'), WORKERS());
-    }
-  });
-
   it('lets one of two concurrent deploys of an environment proceed; the other exits 1 naming the holder', async () => {
-    const url = env.FLASH_CLOUD_URL ?? '';
-    const slow = await request(`${url}/admin/faults`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ delayStateManagerWritesMs: 4000 }),
-    });
-    await slow.body.dump();
+    await setFaults({ delayStateManagerWritesMs: 4000 });
     try {
       const first = spawn(process.execPath, [BIN, 'deploy', '--env', 'race'], { cwd: app, env });
       let err = '';
@@ -206,12 +74,7 @@ describe('flash deploy on the local cloud', () => {
       expect(second.stderr).toMatch(/by user:\S+ has held this environment since \d{4}-/);
       expect(await exited).toBe(0);
     } finally {
-      const reset = await request(`${url}/admin/faults`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({}),
-      });
-      await reset.body.dump();
+      await setFaults({});
     }
   });
 
