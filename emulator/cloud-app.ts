@@ -3,15 +3,17 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
+import { z } from 'zod';
 import { jsonBodyParser } from '../worker/contract/json-body';
 import { registerGraphql } from './control-plane/graphql-route';
 import { Faults } from './control-plane/faults';
-import { JobQueue } from './data-plane/job-queue';
+import { JobQueue, type ResultLimits } from './data-plane/job-queue';
 import { registerLbGateway } from './data-plane/lb-gateway';
 import { registerQueueRoutes } from './data-plane/queue-routes';
 import { StopRequests } from './data-plane/stop-requests';
 import { registerWorkerRoutes } from './data-plane/worker-routes';
 import { replyError } from './http/errors';
+import { registerRouteAuth } from './http/route-auth';
 import { registerUploadRoutes } from './http/upload-routes';
 import { registerVolumeRoutes } from './http/volume-routes';
 import { CloudDb } from './state/cloud-db';
@@ -29,6 +31,8 @@ export interface CloudOptions {
   /** How long an LB request waits for a ready worker. Default 120 s. */
   lbWaitMs?: number;
   log?: (message: string, fields?: Record<string, unknown>) => void;
+  /** Where the cloud's settings are read from (see `resultLimitsFrom`). Default `process.env`. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface Cloud {
@@ -50,8 +54,53 @@ export function cloudApiKey(home: string): string {
   return readFileSync(file, 'utf8').trim();
 }
 
+/** A cloud setting in its environment that cannot be used; the cloud does not start. */
+export class CloudSettingInvalid extends Error {
+  readonly code = 'CLOUD_SETTING_INVALID';
+}
+
+const positiveWhole = z.preprocess(
+  (v) => (v === '' ? undefined : v),
+  z
+    .string()
+    .regex(/^\d+$/, 'a positive whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(1).max(Number.MAX_SAFE_INTEGER))
+    .optional(),
+);
+const resultSettings = z.object({
+  FLASH_CLOUD_RESULT_TTL_MS: positiveWhole,
+  FLASH_CLOUD_RESULT_MAX_COUNT: positiveWhole,
+  FLASH_CLOUD_RESULT_MAX_BYTES: positiveWhole,
+});
+
+/**
+ * How long, and how many, finished /run results the cloud keeps, from its environment; the oldest result
+ * goes first when a count or byte limit is passed, and its /status then answers 404 as for an expired job.
+ * - `FLASH_CLOUD_RESULT_TTL_MS`: time a /run result is kept after it ends. Default 1800000 (30 min, as RunPod).
+ * - `FLASH_CLOUD_RESULT_MAX_COUNT`: most results kept at once (/run and /runsync). Default 100000.
+ * - `FLASH_CLOUD_RESULT_MAX_BYTES`: most bytes kept (JSON size of input, output, error and unread stream
+ *   of each result). Default 268435456 (256 MiB).
+ */
+export function resultLimitsFrom(env: NodeJS.ProcessEnv): Partial<ResultLimits> {
+  const parsed = resultSettings.safeParse(env);
+  if (!parsed.success)
+    throw new CloudSettingInvalid(
+      parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+      { cause: parsed.error },
+    );
+  const { FLASH_CLOUD_RESULT_TTL_MS: ttlMs, FLASH_CLOUD_RESULT_MAX_COUNT: maxCount } = parsed.data;
+  const maxBytes = parsed.data.FLASH_CLOUD_RESULT_MAX_BYTES;
+  return {
+    ...(ttlMs ? { ttlMs } : {}),
+    ...(maxCount ? { maxCount } : {}),
+    ...(maxBytes ? { maxBytes } : {}),
+  };
+}
+
 /** Builds the local cloud; `listen()` opens its port. Tests use `app.inject()` or listen on port 0. */
 export async function createCloud(options: CloudOptions): Promise<Cloud> {
+  const results = resultLimitsFrom(options.env ?? process.env);
   const apiKey = cloudApiKey(options.home);
   let baseUrl = 'http://127.0.0.1:0';
   const db = new CloudDb(join(options.home, 'cloud.db'));
@@ -62,6 +111,7 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
   const link: { supervisor?: Supervisor } = {}; // the queue is made before the supervisor it notifies
   const stops = new StopRequests();
   const jobs = new JobQueue(db, {
+    results,
     onQueued: (endpointId) => link.supervisor?.onDemand(endpointId),
     onCancelRunning: (workerId, jobId) => stops.add(workerId, jobId),
     deliverWebhook: (url, job) => {
@@ -98,6 +148,7 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
   sweep.unref();
 
   const app = Fastify({ logger: false, bodyLimit: 20 * 1024 * 1024 });
+  registerRouteAuth(app, { state, apiKey: () => apiKey }); // before any route, so it guards them all
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, jsonBodyParser);
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) =>
@@ -125,14 +176,13 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
     onEndpointChange,
     apiKey: () => apiKey,
   });
-  registerQueueRoutes(app, { state, jobs, supervisor: running, apiKey: () => apiKey });
+  registerQueueRoutes(app, { state, jobs, supervisor: running });
   registerWorkerRoutes(app, { state, jobs, stops, supervisor: running, takeWaitMs: options.takeWaitMs });
-  registerVolumeRoutes(app, state, () => apiKey);
+  registerVolumeRoutes(app, state);
   await registerUploadRoutes(app, state);
   await registerLbGateway(app, {
     state,
     supervisor: running,
-    apiKey: () => apiKey,
     dispatcher,
     waitMs: options.lbWaitMs,
   });
@@ -145,11 +195,8 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
   }
   app.get<{ Params: { id: string }; Querystring: { lines?: string } }>(
     '/admin/logs/:id',
-    async (req, reply) => {
-      if ((req.headers.authorization ?? '').replace(/^Bearer\s+/i, '') !== apiKey)
-        return replyError(reply, 401, 'UNAUTHORIZED', 'send the cloud API key');
-      return reply.type('text/plain').send(running.logs(req.params.id, Number(req.query.lines ?? 200)));
-    },
+    async (req, reply) =>
+      reply.type('text/plain').send(running.logs(req.params.id, Number(req.query.lines ?? 200))),
   );
 
   return {

@@ -13,6 +13,28 @@ import { TerminalWaiters } from './terminal-waiters';
 
 export type { Job } from './job';
 
+/** Bounds on finished jobs kept for /status (results); the oldest goes first when a bound is passed. */
+export interface ResultLimits {
+  /** How long a /run result is kept after it ends. Default 30 min, as RunPod. */
+  ttlMs: number;
+  /** How long a /runsync result is kept after it ends. Default 1 min, as RunPod. */
+  syncTtlMs: number;
+  /** Most results kept at once, /run and /runsync together. Default 100,000. */
+  maxCount: number;
+  /** Most bytes of kept results, each counted as the JSON size of its input, output, error and stream. Default 256 MiB. */
+  maxBytes: number;
+}
+
+export const DEFAULT_RESULT_LIMITS: ResultLimits = {
+  ttlMs: 30 * 60_000,
+  syncTtlMs: 60_000,
+  maxCount: 100_000,
+  maxBytes: 256 * 1024 * 1024,
+};
+
+/** What became of a worker's report on a job: refused when the job is not that worker's on that endpoint. */
+export type Report = { ok: true; recorded: boolean } | { ok: false; code: 'JOB_NOT_FOUND' | 'JOB_NOT_HELD' };
+
 export interface JobQueueOptions {
   now?: () => number;
   /** Called when a job is queued, so the supervisor can scale. */
@@ -21,8 +43,8 @@ export interface JobQueueOptions {
   onCancelRunning?: (workerId: string, jobId: string) => void;
   /** Delivers a terminal job to its webhook. */
   deliverWebhook?: (url: string, job: JobObject) => void;
-  /** Result retention after completion: /run 30 min, /runsync 1 min. */
-  retentionMs?: { run: number; sync: number };
+  /** Bounds on kept results; each one missing takes its default (DEFAULT_RESULT_LIMITS). */
+  results?: Partial<ResultLimits>;
 }
 
 type Waiter = (job: Job | undefined) => void;
@@ -44,13 +66,19 @@ export class JobQueue {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly totals = new Map<string, { completed: number; failed: number; retried: number }>();
   private readonly now: () => number;
+  private readonly limits: ResultLimits;
+  /** Finished jobs kept for /status, oldest first, with the bytes each is counted for. */
+  private readonly kept = new Map<string, number>();
+  private keptBytes = 0;
 
   constructor(
     db: CloudDb,
     private readonly options: JobQueueOptions = {},
   ) {
     this.now = options.now ?? Date.now;
+    this.limits = { ...DEFAULT_RESULT_LIMITS, ...options.results };
     this.journal = new JobJournal(db);
+    const finished: Job[] = [];
     for (const job of db.allJobs<Job>()) {
       this.jobs.set(job.id, job);
       if (job.sync) this.announced.add(job.id);
@@ -58,7 +86,31 @@ export class JobQueue {
       if (job.status === 'IN_PROGRESS')
         this.requeueOrFail(job, 'the local cloud restarted while this job ran');
       else if (job.status === 'IN_QUEUE') this.queue(job.endpointId).push(job.id);
+      else finished.push(job);
     }
+    finished.sort((a, b) => (a.completedAt ?? 0) - (b.completedAt ?? 0));
+    for (const job of finished) this.keep(job);
+  }
+
+  /** Counts a finished job as a kept result, then drops the oldest results while a bound is passed. */
+  private keep(job: Job): void {
+    this.unkeep(job.id);
+    const bytes = Buffer.byteLength(JSON.stringify([job.input, job.output, job.error, job.stream]));
+    this.kept.set(job.id, bytes);
+    this.keptBytes += bytes;
+    for (const [oldest] of this.kept) {
+      if (this.kept.size <= this.limits.maxCount && this.keptBytes <= this.limits.maxBytes) break;
+      const dropped = this.jobs.get(oldest);
+      if (dropped) this.forget(dropped);
+      else this.unkeep(oldest);
+    }
+  }
+
+  private unkeep(jobId: string): void {
+    const bytes = this.kept.get(jobId);
+    if (bytes === undefined) return;
+    this.kept.delete(jobId);
+    this.keptBytes -= bytes;
   }
 
   private queue(endpointId: string): string[] {
@@ -86,6 +138,7 @@ export class JobQueue {
   }
 
   private forget(job: Job): void {
+    this.unkeep(job.id);
     this.stopRunning(job);
     this.jobs.delete(job.id);
     if (!job.sync || this.announced.delete(job.id)) this.journal.remove(job.id);
@@ -219,19 +272,47 @@ export class JobQueue {
     return batch;
   }
 
-  /** A worker's job-done post: progress, or the result. Unknown or finished jobs are ignored. */
-  done(workerId: string, jobId: string, body: JobDone): 'recorded' | 'ignored' {
+  /** Whether `workerId` of `endpointId` holds the job: a job of another endpoint is not found there. */
+  ownership(endpointId: string, workerId: string, jobId: string): Report {
     const job = this.jobs.get(jobId);
-    if (!job || job.status !== 'IN_PROGRESS' || job.workerId !== workerId) return 'ignored';
+    if (!job || job.endpointId !== endpointId) return { ok: false, code: 'JOB_NOT_FOUND' };
+    if (job.workerId !== workerId) return { ok: false, code: 'JOB_NOT_HELD' };
+    return { ok: true, recorded: false };
+  }
+
+  /**
+   * A worker's job-done post: progress, or the result. Refused unless the job is this endpoint's and this
+   * worker holds it; a late post for a job that already ended (cancelled, timed out) is dropped.
+   */
+  report(endpointId: string, workerId: string, jobId: string, body: JobDone): Report {
+    const owned = this.ownership(endpointId, workerId, jobId);
+    const job = this.jobs.get(jobId);
+    if (!owned.ok || !job || job.status !== 'IN_PROGRESS') return owned;
     if ('status' in body && body.status === 'IN_PROGRESS') {
       job.output = body.output;
       this.persist(job);
-      return 'recorded';
+      return { ok: true, recorded: true };
     }
     const result = body as { output?: unknown; error?: string };
     if (result.error) this.finish(job, 'FAILED', { error: result.error, output: result.output });
     else this.finish(job, 'COMPLETED', { output: result.output ?? null });
-    return 'recorded';
+    return { ok: true, recorded: true };
+  }
+
+  /** A streamed chunk for /stream, on the same terms as report(). */
+  streamChunk(endpointId: string, workerId: string, jobId: string, output: unknown): Report {
+    const owned = this.ownership(endpointId, workerId, jobId);
+    const job = this.jobs.get(jobId);
+    if (!owned.ok || !job || job.status !== 'IN_PROGRESS') return owned;
+    job.stream.push(output);
+    return { ok: true, recorded: true };
+  }
+
+  /** report() for the job's own endpoint: for callers that act as the worker in-process (tests, tools). */
+  done(workerId: string, jobId: string, body: JobDone): 'recorded' | 'ignored' {
+    const endpointId = this.jobs.get(jobId)?.endpointId ?? '';
+    const report = this.report(endpointId, workerId, jobId, body);
+    return report.ok && report.recorded ? 'recorded' : 'ignored';
   }
 
   private finish(job: Job, status: JobStatus, result: { output?: unknown; error?: string }): void {
@@ -248,6 +329,7 @@ export class JobQueue {
     this.persist(job);
     this.finishers.notify(job);
     if (job.webhook) this.options.deliverWebhook?.(job.webhook, this.toObject(job));
+    this.keep(job);
   }
 
   private removeFromQueue(job: Job): void {
@@ -281,6 +363,7 @@ export class JobQueue {
     const job = this.jobs.get(jobId);
     if (!job) return undefined;
     if (job.status !== 'FAILED' && job.status !== 'TIMED_OUT') return 'not_retryable';
+    this.unkeep(job.id); // it waits again: no longer a result
     Object.assign(job, {
       status: 'IN_QUEUE',
       output: undefined,
@@ -353,9 +436,10 @@ export class JobQueue {
     this.takers.delete(endpointId);
   }
 
-  /** Removes results past retention and jobs past their ttl. */
-  sweep(retention = this.options.retentionMs ?? { run: 30 * 60_000, sync: 60_000 }): void {
+  /** Removes results past their time and jobs past their ttl. */
+  sweep(): void {
     const now = this.now();
+    const retention = { run: this.limits.ttlMs, sync: this.limits.syncTtlMs };
     for (const job of [...this.jobs.values()]) {
       if (!isExpired(job, now, retention)) continue;
       if (job.status === 'IN_QUEUE') this.removeFromQueue(job);

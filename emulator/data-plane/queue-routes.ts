@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { runRequestSchema, TERMINAL_STATUSES } from '../../worker/contract/job';
-import { presentedKey } from '../http/auth';
 import { replyError } from '../http/errors';
 import type { ControlState } from '../state/control-state';
 import type { EndpointRecord } from '../state/records';
@@ -11,7 +10,6 @@ export interface QueueRouteOptions {
   state: ControlState;
   jobs: JobQueue;
   supervisor: Supervisor;
-  apiKey: () => string;
   /** Most jobs waiting per endpoint before /run answers 429. Default 10,000. */
   maxQueued?: number;
 }
@@ -23,6 +21,9 @@ const clampWait = (raw: unknown, fallback: number): number => {
   return Number.isFinite(n) && raw !== undefined ? Math.min(300_000, Math.max(1000, n)) : fallback;
 };
 
+/** The cloud's key or this endpoint's `aiKey` (route-auth.ts). */
+const ENDPOINT_ROUTE = { config: { access: 'endpoint' as const } };
+
 /** The `/v2/{endpointId}` queue data plane (runpod-contract.md §2). */
 export function registerQueueRoutes(app: FastifyInstance, options: QueueRouteOptions): void {
   const { state, jobs, supervisor } = options;
@@ -32,11 +33,6 @@ export function registerQueueRoutes(app: FastifyInstance, options: QueueRouteOpt
     reply: FastifyReply,
   ): EndpointRecord | undefined => {
     const endpoint = state.get('endpoint', req.params.endpointId);
-    const key = presentedKey(req);
-    if (!key || (key !== options.apiKey() && key !== endpoint?.aiKey)) {
-      replyError(reply, 401, 'UNAUTHORIZED', 'missing or invalid API key: send Authorization: Bearer <key>');
-      return undefined;
-    }
     if (!endpoint) {
       replyError(reply, 404, 'ENDPOINT_NOT_FOUND', `no endpoint ${req.params.endpointId}`);
       return undefined;
@@ -90,14 +86,18 @@ export function registerQueueRoutes(app: FastifyInstance, options: QueueRouteOpt
     return job;
   };
 
-  app.post<{ Params: Params }>('/v2/:endpointId/run', { bodyLimit: 10 * 1024 * 1024 }, async (req, reply) => {
-    const job = submit(req, reply, false);
-    return job ? reply.send({ id: job.id, status: 'IN_QUEUE' }) : reply; // as RunPod: accepted into the queue
-  });
+  app.post<{ Params: Params }>(
+    '/v2/:endpointId/run',
+    { ...ENDPOINT_ROUTE, bodyLimit: 10 * 1024 * 1024 },
+    async (req, reply) => {
+      const job = submit(req, reply, false);
+      return job ? reply.send({ id: job.id, status: 'IN_QUEUE' }) : reply; // as RunPod: accepted into the queue
+    },
+  );
 
   app.post<{ Params: Params; Querystring: { wait?: string } }>(
     '/v2/:endpointId/runsync',
-    { bodyLimit: 20 * 1024 * 1024 },
+    { ...ENDPOINT_ROUTE, bodyLimit: 20 * 1024 * 1024 },
     async (req, reply) => {
       const job = submit(req, reply, true);
       if (!job) return reply;
@@ -107,7 +107,7 @@ export function registerQueueRoutes(app: FastifyInstance, options: QueueRouteOpt
     },
   );
 
-  app.get<{ Params: Params }>('/v2/:endpointId/status/:jobId', async (req, reply) => {
+  app.get<{ Params: Params }>('/v2/:endpointId/status/:jobId', ENDPOINT_ROUTE, async (req, reply) => {
     if (!endpointFor(req, reply)) return reply;
     const job = jobFor(req, reply);
     return job ? reply.send(jobs.toObject(job)) : reply;
@@ -115,6 +115,7 @@ export function registerQueueRoutes(app: FastifyInstance, options: QueueRouteOpt
 
   app.get<{ Params: Params; Querystring: { wait?: string } }>(
     '/v2/:endpointId/status-sync/:jobId',
+    ENDPOINT_ROUTE,
     async (req, reply) => {
       if (!endpointFor(req, reply)) return reply;
       const job = jobFor(req, reply);
@@ -125,7 +126,7 @@ export function registerQueueRoutes(app: FastifyInstance, options: QueueRouteOpt
     },
   );
 
-  app.get<{ Params: Params }>('/v2/:endpointId/stream/:jobId', async (req, reply) => {
+  app.get<{ Params: Params }>('/v2/:endpointId/stream/:jobId', ENDPOINT_ROUTE, async (req, reply) => {
     if (!endpointFor(req, reply)) return reply;
     const job = jobFor(req, reply);
     if (!job) return reply;
@@ -133,7 +134,7 @@ export function registerQueueRoutes(app: FastifyInstance, options: QueueRouteOpt
     return reply.send({ status: job.status, stream: chunks });
   });
 
-  app.post<{ Params: Params }>('/v2/:endpointId/cancel/:jobId', async (req, reply) => {
+  app.post<{ Params: Params }>('/v2/:endpointId/cancel/:jobId', ENDPOINT_ROUTE, async (req, reply) => {
     if (!endpointFor(req, reply)) return reply;
     const job = jobFor(req, reply);
     if (!job) return reply;
@@ -141,7 +142,7 @@ export function registerQueueRoutes(app: FastifyInstance, options: QueueRouteOpt
     return reply.send({ id: job.id, status: job.status });
   });
 
-  app.post<{ Params: Params }>('/v2/:endpointId/retry/:jobId', async (req, reply) => {
+  app.post<{ Params: Params }>('/v2/:endpointId/retry/:jobId', ENDPOINT_ROUTE, async (req, reply) => {
     if (!endpointFor(req, reply)) return reply;
     const job = jobFor(req, reply);
     if (!job) return reply;
@@ -157,7 +158,7 @@ export function registerQueueRoutes(app: FastifyInstance, options: QueueRouteOpt
     return reply.send({ id: job.id, status: 'IN_QUEUE' });
   });
 
-  app.post<{ Params: Params }>('/v2/:endpointId/purge-queue', async (req, reply) => {
+  app.post<{ Params: Params }>('/v2/:endpointId/purge-queue', ENDPOINT_ROUTE, async (req, reply) => {
     const endpoint = endpointFor(req, reply);
     return endpoint ? reply.send({ removed: jobs.purge(endpoint.id), status: 'completed' }) : reply;
   });
@@ -178,7 +179,7 @@ export function registerQueueRoutes(app: FastifyInstance, options: QueueRouteOpt
     return { counts, counters, readyWorkers: ready.map((w) => w.id) };
   };
 
-  app.get<{ Params: Params }>('/v2/:endpointId/health', async (req, reply) => {
+  app.get<{ Params: Params }>('/v2/:endpointId/health', ENDPOINT_ROUTE, async (req, reply) => {
     const endpoint = endpointFor(req, reply);
     if (!endpoint) return reply;
     const { counts, counters } = workerCounters(endpoint.id);
@@ -194,7 +195,7 @@ export function registerQueueRoutes(app: FastifyInstance, options: QueueRouteOpt
     });
   });
 
-  app.get<{ Params: Params }>('/v2/:endpointId/metrics', async (req, reply) => {
+  app.get<{ Params: Params }>('/v2/:endpointId/metrics', ENDPOINT_ROUTE, async (req, reply) => {
     const endpoint = endpointFor(req, reply);
     if (!endpoint) return reply;
     const { counters, readyWorkers } = workerCounters(endpoint.id);

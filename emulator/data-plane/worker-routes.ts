@@ -3,12 +3,32 @@ import { jobDoneSchema, type JobDone } from '../../worker/contract/job';
 import { replyError } from '../http/errors';
 import type { ControlState } from '../state/control-state';
 import type { Supervisor } from '../supervisor/supervisor';
-import type { JobQueue } from './job-queue';
+import type { JobQueue, Report } from './job-queue';
 import type { StopRequests } from './stop-requests';
 
 type Params = { endpointId: string; workerId: string; jobId?: string };
 
-/** The worker job API (runpod-contract.md §3): take with long poll, done, stream, ping. */
+/** Only the `aiKey` of the endpoint in the path (route-auth.ts): a worker's RUNPOD_AI_API_KEY. */
+const WORKER_ROUTE = { config: { access: 'worker' as const } };
+
+const parseDone = (body: unknown): JobDone | undefined => {
+  let value = body;
+  if (typeof body === 'string' || Buffer.isBuffer(body)) {
+    try {
+      value = JSON.parse(body.toString());
+    } catch {
+      return undefined;
+    }
+  }
+  const parsed = jobDoneSchema.safeParse(value);
+  return parsed.success ? (parsed.data as JobDone) : undefined;
+};
+
+/**
+ * The worker job API (runpod-contract.md §3): take with long poll, done, stream, stop, ping. A worker acts
+ * only as a worker of the endpoint in the path, and only on the jobs it holds there; anything else is
+ * answered 404/403 with a code, and changes nothing.
+ */
 export function registerWorkerRoutes(
   app: FastifyInstance,
   options: {
@@ -20,21 +40,29 @@ export function registerWorkerRoutes(
   },
 ): void {
   const { state, jobs, supervisor } = options;
-  const authorised = (req: FastifyRequest<{ Params: Params }>, reply: FastifyReply): boolean => {
-    const endpoint = state.get('endpoint', req.params.endpointId);
-    if (!endpoint) {
-      replyError(reply, 404, 'ENDPOINT_NOT_FOUND', `no endpoint ${req.params.endpointId}`);
+  /** The endpoint exists and the worker is one of its workers (running, or stopping with a job). */
+  const workerOfEndpoint = (req: FastifyRequest<{ Params: Params }>, reply: FastifyReply): boolean => {
+    const { endpointId, workerId } = req.params;
+    if (!state.get('endpoint', endpointId)) {
+      replyError(reply, 404, 'ENDPOINT_NOT_FOUND', `no endpoint ${endpointId}`);
       return false;
     }
-    if ((req.headers.authorization ?? '').replace(/^Bearer\s+/i, '') !== endpoint.aiKey) {
-      replyError(reply, 401, 'UNAUTHORIZED', 'a worker authenticates with its RUNPOD_AI_API_KEY');
-      return false;
-    }
-    return true;
+    const known =
+      supervisor.workersOf(endpointId).some((w) => w.id === workerId) ||
+      jobs.busyWorkers(endpointId).has(workerId);
+    if (!known) replyError(reply, 404, 'WORKER_NOT_FOUND', `no worker ${workerId} on endpoint ${endpointId}`);
+    return known;
+  };
+  const refused = (reply: FastifyReply, req: FastifyRequest<{ Params: Params }>, report: Report) => {
+    if (report.ok) return undefined;
+    const { endpointId, workerId, jobId } = req.params;
+    return report.code === 'JOB_NOT_FOUND'
+      ? replyError(reply, 404, report.code, `no job ${jobId} on endpoint ${endpointId}`)
+      : replyError(reply, 403, report.code, `job ${jobId} is not held by worker ${workerId}`);
   };
 
-  app.get<{ Params: Params }>('/v2/:endpointId/job-take/:workerId', async (req, reply) => {
-    if (!authorised(req, reply)) return reply;
+  app.get<{ Params: Params }>('/v2/:endpointId/job-take/:workerId', WORKER_ROUTE, async (req, reply) => {
+    if (!workerOfEndpoint(req, reply)) return reply;
     supervisor.markSeen(req.params.workerId);
     const job = await jobs.take(req.params.endpointId, req.params.workerId, options.takeWaitMs ?? 20_000);
     if (!job) return reply.code(204).send();
@@ -44,8 +72,9 @@ export function registerWorkerRoutes(
 
   app.get<{ Params: Params; Querystring: { batch_size?: string } }>(
     '/v2/:endpointId/job-take-batch/:workerId',
+    WORKER_ROUTE,
     async (req, reply) => {
-      if (!authorised(req, reply)) return reply;
+      if (!workerOfEndpoint(req, reply)) return reply;
       supervisor.markBusy(req.params.workerId);
       const size = Math.min(256, Math.max(1, Number(req.query.batch_size) || 1));
       const batch = await jobs.takeBatch(
@@ -66,51 +95,52 @@ export function registerWorkerRoutes(
     },
   );
 
-  const parseDone = (body: unknown): JobDone | undefined => {
-    let value = body;
-    if (typeof body === 'string' || Buffer.isBuffer(body)) {
-      try {
-        value = JSON.parse(body.toString());
-      } catch {
-        return undefined;
-      }
-    }
-    const parsed = jobDoneSchema.safeParse(value);
-    return parsed.success ? (parsed.data as JobDone) : undefined;
-  };
+  app.post<{ Params: Params }>(
+    '/v2/:endpointId/job-done/:workerId/:jobId',
+    WORKER_ROUTE,
+    async (req, reply) => {
+      const { endpointId, workerId, jobId = '' } = req.params;
+      const done = parseDone(req.body);
+      const owned = jobs.ownership(endpointId, workerId, jobId);
+      if (!owned.ok) return refused(reply, req, owned);
+      if (!done)
+        return replyError(
+          reply,
+          400,
+          'BAD_REQUEST',
+          'job-done takes {"output": ...} or {"error": "..."} as JSON',
+        );
+      const report = jobs.report(endpointId, workerId, jobId, done);
+      if (!report.ok) return refused(reply, req, report);
+      if (report.recorded) supervisor.markBusy(workerId);
+      return reply.send({});
+    },
+  );
 
-  app.post<{ Params: Params }>('/v2/:endpointId/job-done/:workerId/:jobId', async (req, reply) => {
-    if (!authorised(req, reply)) return reply;
-    const done = parseDone(req.body);
-    if (!done)
-      return replyError(
-        reply,
-        400,
-        'BAD_REQUEST',
-        'job-done takes {"output": ...} or {"error": "..."} as JSON',
-      );
-    jobs.done(req.params.workerId, req.params.jobId ?? '', done);
-    supervisor.markBusy(req.params.workerId);
-    return reply.send({});
-  });
-
-  app.post<{ Params: Params }>('/v2/:endpointId/job-stream/:workerId/:jobId', async (req, reply) => {
-    if (!authorised(req, reply)) return reply;
-    const chunk = parseDone(req.body);
-    const job = jobs.get(req.params.jobId ?? '');
-    if (job && chunk && 'output' in chunk) job.stream.push(chunk.output);
-    return reply.send({});
-  });
+  app.post<{ Params: Params }>(
+    '/v2/:endpointId/job-stream/:workerId/:jobId',
+    WORKER_ROUTE,
+    async (req, reply) => {
+      const { endpointId, workerId, jobId = '' } = req.params;
+      const owned = jobs.ownership(endpointId, workerId, jobId);
+      if (!owned.ok) return refused(reply, req, owned);
+      const chunk = parseDone(req.body);
+      if (!chunk || !('output' in chunk))
+        return replyError(reply, 400, 'BAD_REQUEST', 'job-stream takes {"output": ...} as JSON');
+      jobs.streamChunk(endpointId, workerId, jobId, chunk.output);
+      return reply.send({});
+    },
+  );
 
   // the stop channel: a long poll answering the jobs cancelled while this worker ran them
-  app.get<{ Params: Params }>('/v2/:endpointId/job-stop/:workerId', async (req, reply) => {
-    if (!authorised(req, reply)) return reply;
+  app.get<{ Params: Params }>('/v2/:endpointId/job-stop/:workerId', WORKER_ROUTE, async (req, reply) => {
+    if (!workerOfEndpoint(req, reply)) return reply;
     const ids = await options.stops.take(req.params.workerId, options.takeWaitMs ?? 20_000);
     return ids.length === 0 ? reply.code(204).send() : reply.send({ jobsToStop: ids });
   });
 
-  app.get<{ Params: Params }>('/v2/:endpointId/ping/:workerId', async (req, reply) => {
-    if (!authorised(req, reply)) return reply;
+  app.get<{ Params: Params }>('/v2/:endpointId/ping/:workerId', WORKER_ROUTE, async (req, reply) => {
+    if (!workerOfEndpoint(req, reply)) return reply;
     return reply.send({});
   });
 }
