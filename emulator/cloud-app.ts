@@ -103,7 +103,7 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
   const results = resultLimitsFrom(options.env ?? process.env);
   const apiKey = cloudApiKey(options.home);
   let baseUrl = 'http://127.0.0.1:0';
-  const db = new CloudDb(join(options.home, 'cloud.db'));
+  const db = new CloudDb(join(options.home, 'cloud.db'), options.log ? { log: options.log } : {});
   const state = new ControlState(db);
   const dispatcher = new Agent({ keepAliveTimeout: 30_000, connections: 256 });
   const loopback = (url: string): boolean =>
@@ -154,13 +154,24 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) =>
     done(null, body),
   );
-  app.setErrorHandler((error: { statusCode?: number; message?: string }, _req, reply) => {
+  app.setErrorHandler((error: { statusCode?: number; message?: string; code?: unknown }, _req, reply) => {
     const status =
       error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
+    // our own codes (JSON_TOO_DEEP, LOG_PATH_INVALID...) go on the wire; fastify's (FST_...) are mapped
+    const own =
+      typeof error.code === 'string' &&
+      /^[A-Z][A-Z0-9_]+$/.test(error.code) &&
+      !error.code.startsWith('FST_');
     return replyError(
       reply,
       status,
-      status === 413 ? 'PAYLOAD_TOO_LARGE' : status < 500 ? 'BAD_REQUEST' : 'INTERNAL',
+      own
+        ? String(error.code)
+        : status === 413
+          ? 'PAYLOAD_TOO_LARGE'
+          : status < 500
+            ? 'BAD_REQUEST'
+            : 'INTERNAL',
       error.message ?? 'error',
     );
   });
@@ -174,7 +185,6 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
     cloudUrl: () => baseUrl,
     faults,
     onEndpointChange,
-    apiKey: () => apiKey,
   });
   registerQueueRoutes(app, { state, jobs, supervisor: running });
   registerWorkerRoutes(app, { state, jobs, stops, supervisor: running, takeWaitMs: options.takeWaitMs });

@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { buildSchema, graphql } from 'graphql';
 import { z } from 'zod';
-import { presentedKey } from '../http/auth';
 import { createResolvers, type ResolverOptions } from './resolvers';
 import { SCHEMA_SDL } from './schema.graphql';
 
@@ -12,23 +11,11 @@ const body = z.object({
 });
 
 /** `POST /graphql`: RunPod's control plane and the State Manager. Every answer is JSON. */
-export function registerGraphql(
-  app: FastifyInstance,
-  options: ResolverOptions & { apiKey: () => string },
-): void {
+export function registerGraphql(app: FastifyInstance, options: ResolverOptions): void {
   const schema = buildSchema(SCHEMA_SDL);
   const root = createResolvers(options);
+  // the key is checked by the route-auth hook, as for every route
   app.post('/graphql', async (req, reply) => {
-    if (presentedKey(req) !== options.apiKey())
-      return reply.code(401).send({
-        data: null,
-        errors: [
-          {
-            message:
-              'Unauthorized: send Authorization: Bearer <key> (the key is in $FLASH_HOME/cloud/api-key)',
-          },
-        ],
-      });
     const parsed = body.safeParse(req.body);
     if (!parsed.success)
       return reply
@@ -46,7 +33,11 @@ export function registerGraphql(
       data: result.data ?? null,
       ...(result.errors
         ? {
-            errors: result.errors.map((e) => ({ message: e.message, ...(e.path ? { path: e.path } : {}) })),
+            errors: result.errors.map((e) => ({
+              message: e.message,
+              ...(e.path ? { path: e.path } : {}),
+              ...(e.extensions && Object.keys(e.extensions).length > 0 ? { extensions: e.extensions } : {}),
+            })),
           }
         : {}),
     });

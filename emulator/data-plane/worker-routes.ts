@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { jobDoneSchema, type JobDone } from '../../worker/contract/job';
+import { parseJson } from '../../worker/contract/json-body';
 import { replyError } from '../http/errors';
 import type { ControlState } from '../state/control-state';
 import type { Supervisor } from '../supervisor/supervisor';
@@ -14,11 +15,10 @@ const WORKER_ROUTE = { config: { access: 'worker' as const } };
 const parseDone = (body: unknown): JobDone | undefined => {
   let value = body;
   if (typeof body === 'string' || Buffer.isBuffer(body)) {
-    try {
-      value = JSON.parse(body.toString());
-    } catch {
-      return undefined;
-    }
+    // a body sent as text is held to the same depth and size limits as a JSON one
+    const json = parseJson(body.toString(), 'the job result');
+    if (!json.ok) return undefined;
+    value = json.value;
   }
   const parsed = jobDoneSchema.safeParse(value);
   return parsed.success ? (parsed.data as JobDone) : undefined;

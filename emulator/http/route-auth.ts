@@ -18,12 +18,8 @@ declare module 'fastify' {
   }
 }
 
-/**
- * The only routes that take no key: the cloud's own health; the presigned upload (it checks a token); and
- * the test-only fault switch, which exists only in a cloud started with faults on, and whose callers in the
- * test suites send no key.
- */
-const PUBLIC_ROUTES = new Set(['GET /health', 'PUT /upload/:key', 'POST /admin/faults']);
+/** The only routes that take no key: the cloud's own health, and the presigned upload (it checks a token). */
+const PUBLIC_ROUTES = new Set(['GET /health', 'PUT /upload/:key']);
 
 const endpointParams = z.object({ endpointId: z.string() });
 

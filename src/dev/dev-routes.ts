@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { parseJson } from '../../worker/contract/json-body';
 import type { BuildFailed } from '../build/build-errors';
 import type { FlashRuntime } from '../../worker/contract/endpoint-definition';
 import type { DevBundle } from './dev-bundle';
@@ -55,15 +56,15 @@ export function registerDevRoutes(
     const rest = req.url.slice(endpoint.length + 1) || '/';
     const queue = bundle.queues.get(endpoint);
     if (queue && rest.split('?')[0] === '/runsync' && req.method === 'POST') {
-      let input: unknown;
-      try {
-        input = (JSON.parse((req.body as Buffer | undefined)?.toString() || '{}') as { input?: unknown })
-          .input;
-      } catch {
-        return reply
-          .code(400)
-          .send({ status: 'error', code: 'BAD_JSON', error: 'the body must be JSON: {"input": {...}}' });
-      }
+      // the same depth and size limits as the cloud's
+      const body = parseJson((req.body as Buffer | undefined)?.toString() || '{}');
+      if (!body.ok)
+        return reply.code(400).send({
+          status: 'error',
+          code: body.code === 'JSON_INVALID' ? 'BAD_JSON' : body.code,
+          error: body.code === 'JSON_INVALID' ? 'the body must be JSON: {"input": {...}}' : body.message,
+        });
+      const input = (body.value as { input?: unknown } | null)?.input;
       const id = `dev-${Date.now().toString(36)}`;
       try {
         const output = await runtime.callQueue(endpoint, input ?? {});

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { writeApp } from '../support/app-fixture';
@@ -74,7 +74,10 @@ describe('deploys that are safe to run', () => {
   async function faults(body: Record<string, number>): Promise<void> {
     const res = await request(`${env.FLASH_CLOUD_URL ?? ''}/admin/faults`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${readFileSync(join(home, 'cloud', 'api-key'), 'utf8').trim()}`,
+      },
       body: JSON.stringify(body),
     });
     await res.body.dump();

@@ -20,10 +20,10 @@ export const api = Endpoint.loadBalanced({ name: 'api', cpu: 'cpu3c-1-2', worker
 api.post('/relay', async ({ body }) => ({ relayed: await echo(body as { text: string }) }));
 `;
 
-async function faults(url: string, body: Record<string, unknown>): Promise<void> {
+async function faults(url: string, key: string, body: Record<string, unknown>): Promise<void> {
   const res = await request(`${url}/admin/faults`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
     body: JSON.stringify(body),
   });
   await res.body.dump();
@@ -120,7 +120,7 @@ describe('redeploying through the ledger', () => {
     const h = await ledgerFor(url, cloud.apiKey); // budget: 3 attempts
     try {
       const build = await buildApp({ root });
-      await faults(url, { failStateManagerWrites: 2 });
+      await faults(url, cloud.apiKey, { failStateManagerWrites: 2 });
       const survived = await deployBuild(h, build);
       expect(survived.state?.status).toBe('succeeded');
       const attempts = (await h.store.read(`deployment-${survived.deploymentId}`)).filter(
@@ -128,7 +128,7 @@ describe('redeploying through the ledger', () => {
       );
       expect(attempts.map((e) => e.data.attempt)).toEqual([1, 2]);
 
-      await faults(url, { failStateManagerWrites: 5 });
+      await faults(url, cloud.apiKey, { failStateManagerWrites: 5 });
       const failed = await deployBuild(h, build);
       expect(failed.state?.status).toBe('failed');
       if (failed.state?.status !== 'failed') return;
@@ -142,7 +142,7 @@ describe('redeploying through the ledger', () => {
       expect((active?.manifest as { resources_endpoints?: object }).resources_endpoints).toEqual(urlsBefore);
       expect(active?.buildId).toBe(failed.state.build?.buildId);
 
-      await faults(url, { failStateManagerWrites: 0 });
+      await faults(url, cloud.apiKey, { failStateManagerWrites: 0 });
       const { resumeDeployment, driveDeployment } =
         await import('../../src/commands/deployment/deploy-session');
       const resumed = await resumeDeployment(h.ledger, failed.deploymentId, 'user:test');
@@ -166,7 +166,7 @@ describe('redeploying through the ledger', () => {
     const url = await cloud.listen(0);
     const h = await ledgerFor(url, cloud.apiKey);
     try {
-      await faults(url, { failEndpointSaves: 10 });
+      await faults(url, cloud.apiKey, { failEndpointSaves: 10 });
       const failed = await deployBuild(h, await buildApp({ root }));
       expect(failed.state?.status).toBe('failed');
       if (failed.state?.status !== 'failed') return;
@@ -178,7 +178,7 @@ describe('redeploying through the ledger', () => {
       expect(types).not.toContain('ManifestFinalized');
       expect(types.filter((t) => t === 'EndpointProvisioningFailed')).toHaveLength(3);
 
-      await faults(url, { failEndpointSaves: 0 });
+      await faults(url, cloud.apiKey, { failEndpointSaves: 0 });
       const { resumeDeployment, driveDeployment } =
         await import('../../src/commands/deployment/deploy-session');
       expect((await resumeDeployment(h.ledger, failed.deploymentId, 'user:test')).ok).toBe(true);

@@ -109,8 +109,11 @@ describe('the local cloud decides on the route it matched, not on the raw URL', 
 
   it('keeps the few public routes public, and refuses routes it does not know without a key', async () => {
     expect((await raw('GET', `${url}/health`)).status).toBe(200);
-    // the test-only fault switch exists only in a cloud started with faults on
-    expect((await raw('POST', `${url}/%61dmin/faults`, {})).status).toBe(200);
+    // the test-only fault switch takes the key like every admin route, however it is spelled
+    expect((await raw('POST', `${url}/%61dmin/faults`, {})).status).toBe(401);
+    expect(
+      (await raw('POST', `${url}/%61dmin/faults`, {}, { authorization: `Bearer ${cloud.apiKey}` })).status,
+    ).toBe(200);
     const plain = await createCloud({ home: tempDir('flash-cloud-') });
     try {
       const answer = await plain.app.inject({ method: 'POST', url: '/admin/faults', payload: {} });

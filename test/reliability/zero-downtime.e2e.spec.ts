@@ -61,7 +61,7 @@ describe('zero-downtime deploys', () => {
   async function faults(body: Record<string, number>): Promise<void> {
     const res = await request(`${cloud}/admin/faults`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key()}` },
       body: JSON.stringify(body),
     });
     await res.body.dump();

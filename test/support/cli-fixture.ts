@@ -73,7 +73,7 @@ export function cliFixture(appName: string, portBase: number) {
   async function setFaults(body: Record<string, number>): Promise<void> {
     const res = await request(`${env.FLASH_CLOUD_URL ?? ''}/admin/faults`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key()}` },
       body: JSON.stringify(body),
     });
     await res.body.dump();

@@ -1,4 +1,5 @@
 import Fastify, { type FastifyInstance } from 'fastify';
+import { jsonBodyParser } from '../contract/json-body';
 import { functionRequestSchema } from '../contract/live';
 import { executeFunction } from './execute';
 
@@ -8,6 +9,9 @@ import { executeFunction } from './execute';
  */
 export function createLiveApp(): FastifyInstance {
   const app = Fastify({ logger: false, bodyLimit: 64 * 1024 * 1024 });
+  // a request's JSON is held to the same depth limit as everywhere (the code itself travels as a string)
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, jsonBodyParser);
   app.get('/ping', async () => ({ status: 'healthy' }));
   app.post('/execute', async (req, reply) => {
     const parsed = functionRequestSchema.safeParse(req.body);
