@@ -2,6 +2,9 @@
  * Embedded store vs a minimal raw better-sqlite3 baseline (one connection, same durability, same table
  * and unique constraints, append = read current revision + insert in one transaction). Prints one JSON
  * object. Rounds alternate store and baseline so machine noise hits both; figures are medians.
+ * The store's appends include its tamper evidence (check the last event's hash, chain each new one);
+ * `open_ms` is opening the READ_EVENTS-event file (quick_check, the chain's tail, the neighbours) against
+ * a bare connection, and `verify_events_per_s` is `flash ledger verify` over it. Neither has a bar.
  *
  *   npm run bench:eventstore            (BENCH_READ_EVENTS=1000000 by default)
  */
@@ -11,6 +14,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteEventStore } from '../src/adapters/eventstore/sqlite/sqlite-event-store';
+import { verifySqliteLedger } from '../src/adapters/eventstore/sqlite/sqlite-verify';
 import type { NewEvent } from '../src/adapters/eventstore/eventstore.port';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -206,13 +210,35 @@ async function main(): Promise<void> {
     }
     for (const n of names) await readers[n].close();
 
+    // what tamper evidence costs outside appends: opening a big ledger, and walking its whole chain
+    const opening = { store: [] as number[], baseline: [] as number[] };
+    let verifyPerS = 0;
+    for (let r = 0; r < 3; r++) {
+      let start = process.hrtime.bigint();
+      await new SqliteEventStore(join(dir, 'store-read.db')).close();
+      opening.store.push(Number(process.hrtime.bigint() - start) / 1e6);
+      start = process.hrtime.bigint();
+      const bare = new Database(join(dir, 'baseline-read.db'));
+      bare.pragma('journal_mode = WAL');
+      bare.close();
+      opening.baseline.push(Number(process.hrtime.bigint() - start) / 1e6);
+    }
+    {
+      const start = process.hrtime.bigint();
+      const verdict = verifySqliteLedger(join(dir, 'store-read.db'));
+      if (!verdict.ok || verdict.events !== READ_EVENTS)
+        throw new Error(`verify: ${JSON.stringify(verdict)}`);
+      verifyPerS = READ_EVENTS / (Number(process.hrtime.bigint() - start) / 1e9);
+    }
+
     const figures = (n: (typeof names)[number]) => ({
       single_append_per_s: round(median(single[n])),
       batch100_events_per_s: round(median(batch[n])),
       read_all_events_per_s: round(median(read[n])),
       append_latency_ms: { p50: round(percentile(lat[n], 50), 3), p99: round(percentile(lat[n], 99), 3) },
+      open_ms: round(median(opening[n]), 1),
     });
-    const store = figures('store');
+    const store = { ...figures('store'), verify_events_per_s: round(verifyPerS) };
     const baseline = figures('baseline');
     const ratio = {
       single_append: round(store.single_append_per_s / baseline.single_append_per_s, 3),

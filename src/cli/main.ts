@@ -181,6 +181,14 @@ export function buildProgram(output: { writeErr?: (text: string) => void } = {})
     .action(async (options) => (await import('./commands/rebuild.command')).rebuildCommand(options));
 
   program
+    .command('ledger')
+    .description('the embedded ledger file ($FLASH_HOME/ledger.db, or FLASH_LEDGER=sqlite:<file>)')
+    .command('verify')
+    .description('check every event against its hash chain; exit 1 naming the first bad position')
+    .option('--json', 'print the result as one JSON document')
+    .action(async (options) => (await import('./commands/ledger.command')).ledgerVerifyCommand(options));
+
+  program
     .command('events')
     .description('print the ledger in order ($FLASH_HOME/ledger.db, or FLASH_LEDGER)')
     .option('--json', 'print the events as JSON lines')

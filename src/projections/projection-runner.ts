@@ -1,4 +1,6 @@
+import { ledgerShrunk } from '../adapters/eventstore/eventstore.errors';
 import type { EventStore, RecordedEvent } from '../adapters/eventstore/eventstore.port';
+import { viewsAt } from '../adapters/eventstore/sqlite/ledger-witnesses';
 import { toDomainEvent } from '../commands/ledger/domain-events';
 import { FlashError } from '../domain/errors';
 import { canonicalJson } from './canonical-json';
@@ -55,8 +57,14 @@ export class ProjectionRunner {
     }
   }
 
-  /** Applies every event after the lowest stored position, page by page. Running it again is a no-op. */
+  /**
+   * Applies every event after the lowest stored position, page by page. Running it again is a no-op.
+   * Throws LEDGER_SHRUNK, changing nothing, when the ledger no longer holds the last event a view saw.
+   */
   async catchUp(): Promise<void> {
+    const highest = this.highestPosition();
+    if (highest !== undefined && (await this.store.readAll({ fromPosition: highest, limit: 1 })).length === 0)
+      throw ledgerShrunk(this.store.location, undefined, viewsAt(this.table.file, highest));
     for await (const page of ledgerPagesAfter(this.store, this.lowestPosition(), this.pageSize))
       this.apply(page);
   }

@@ -1,5 +1,7 @@
 import { join } from 'node:path';
-import { flashHome, ledgerConfigFromEnv } from '../adapters/eventstore/ledger-config';
+import { ledgerShrunk } from '../adapters/eventstore/eventstore.errors';
+import { flashHome, homeOfLedger, ledgerConfigFromEnv } from '../adapters/eventstore/ledger-config';
+import { viewsAt } from '../adapters/eventstore/sqlite/ledger-witnesses';
 import { sqliteLedgerHead } from '../adapters/eventstore/sqlite/sqlite-head';
 import type { Projection } from './projection';
 import { ViewTable } from './view-table';
@@ -18,6 +20,7 @@ export type ViewsOf<V extends readonly Projection<unknown>[]> = {
  * and every view asked for is stored at its last position, the stored bodies are the answer: no event
  * is read, and neither the store nor the event schemas are loaded (this is what keeps `flash history`
  * fast). Otherwise the checkpointed runner folds what is new first, and stores it for the next reader.
+ * Views stored past the ledger's last event are never served: the ledger shrank (LEDGER_SHRUNK).
  */
 export async function readViews<const V extends readonly Projection<unknown>[]>(
   projections: V,
@@ -26,14 +29,22 @@ export async function readViews<const V extends readonly Projection<unknown>[]>(
   const config = ledgerConfigFromEnv(env);
   const file = viewsFile(env);
   if (config.kind === 'sqlite') {
-    const head = sqliteLedgerHead(config.file);
+    const home = homeOfLedger(config.file, env);
+    let head = sqliteLedgerHead(config.file, home ? { home } : {});
     const table = new ViewTable(file);
     try {
       const stored = table.load(projections.map((p) => p.name));
+      let ahead = 0n;
+      for (const view of stored.values())
+        if (view.position !== undefined && view.position > ahead) ahead = view.position;
+      if (ahead > (head ?? 0n)) {
+        head = sqliteLedgerHead(config.file); // another process may have appended since the first read
+        if (ahead > (head ?? 0n)) throw ledgerShrunk(config.file, head ?? 0n, viewsAt(file, ahead));
+      }
       const current = projections.map((p) => {
         const view = stored.get(p.name);
         if (head === undefined) return { ok: true, body: view?.body ?? p.initial() };
-        return { ok: view?.position !== undefined && view.position >= head, body: view?.body };
+        return { ok: view?.position === head, body: view?.body };
       });
       if (current.every((c) => c.ok))
         // stored by these projections (or their initial views): their shapes by construction

@@ -1,6 +1,8 @@
 import Database from 'better-sqlite3';
+import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { makeDirectory } from '../adapters/eventstore/sqlite/make-directory';
+import { keepPrivate, withSidecars } from '../adapters/eventstore/sqlite/private-files';
 import { FlashError, ValidationFailed } from '../domain/errors';
 
 /** One stored view and the ledger position of the last event applied to it (undefined: none yet). */
@@ -38,19 +40,29 @@ function isViewRow(raw: unknown): raw is ViewRow {
   );
 }
 
-/** The views file: one JSON row per view with its position, each save one transaction (WAL). */
+/**
+ * The views file: one JSON row per view with its position, each save one transaction (WAL). The file
+ * and its WAL files are private to the user (0600); a looser mode found at open is tightened with a
+ * one-line warning (`warn`, default stderr).
+ */
 export class ViewTable {
   private readonly db: Database.Database;
   private readonly upsert: Database.Statement<[string, string | null, string]>;
   private readonly saveAll: Database.Transaction<(views: readonly StoredView[]) => void>;
 
-  constructor(readonly file: string) {
+  constructor(
+    readonly file: string,
+    warn?: (line: string) => void,
+  ) {
     try {
-      if (file !== ':memory:') makeDirectory(dirname(file));
+      const onDisk = file !== ':memory:';
+      const fresh = new Set(onDisk ? withSidecars(file).filter((f) => !existsSync(f)) : []);
+      if (onDisk) makeDirectory(dirname(file));
       this.db = new Database(file);
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('busy_timeout = 5000');
       this.db.exec(SCHEMA);
+      if (onDisk) keepPrivate({ files: withSidecars(file) }, warn, fresh);
     } catch (error) {
       throw new FlashError(
         'VIEW_STORE_UNAVAILABLE',

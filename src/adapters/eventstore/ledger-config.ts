@@ -1,5 +1,5 @@
 import { homedir } from 'node:os';
-import { isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { LedgerError } from './eventstore.errors';
 
 /** Where the ledger lives, from FLASH_LEDGER and FLASH_HOME. */
@@ -56,4 +56,17 @@ export function ledgerConfigFromEnv(env: NodeJS.ProcessEnv = process.env, cwd = 
     return { kind: 'esdb', connectionString: value, redacted: redactConnectionString(value) };
   }
   throw invalid(value, 'is not a ledger location');
+}
+
+/**
+ * FLASH_HOME when the embedded ledger `file` lives in it (so its mode is kept private), else
+ * undefined: the folder a `FLASH_LEDGER=sqlite:` path names is the user's to set.
+ */
+export function homeOfLedger(file: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  try {
+    const home = flashHome(env);
+    return dirname(file) === home ? home : undefined;
+  } catch {
+    return undefined; // an unusable FLASH_HOME is reported where it is used
+  }
 }

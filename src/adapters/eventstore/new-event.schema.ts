@@ -22,10 +22,19 @@ export const streamNameSchema = z
     `the ${CHECKPOINT_CATEGORY} category is reserved for subscribers' checkpoints`,
   );
 
+/** A UTF-16 surrogate without its pair: SQLite would store it mangled, and the event's hash would not read back. */
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+const text = (required: string) =>
+  z
+    .string()
+    .min(1, required)
+    .max(256)
+    .refine((s) => !LONE_SURROGATE.test(s), 'must be valid Unicode text (it holds a lone surrogate)');
+
 const metadataInput = z.strictObject({
-  actor: z.string().min(1, 'actor is required').max(256),
-  correlationId: z.string().min(1).max(256).optional(),
-  causationId: z.string().min(1).max(256).optional(),
+  actor: text('actor is required'),
+  correlationId: text('correlationId is empty').optional(),
+  causationId: text('causationId is empty').optional(),
   schemaVersion: z.number().int().min(1).optional(),
 });
 

@@ -21,8 +21,9 @@ function notADirectory(path: string): NodeJS.ErrnoException {
  * `mkdir -p` that tries each missing folder once and throws the first error (with its errno `code`).
  * Node's `mkdirSync(dir, { recursive: true })` retries forever when mkdir answers ENOENT under a parent
  * that exists, as procfs and some FUSE mounts do (`FLASH_HOME=/proc/nope` spun at 100% CPU).
+ * The folders it creates are private to the user (`mode`, default 0700): they hold the ledger.
  */
-export function makeDirectory(dir: string): void {
+export function makeDirectory(dir: string, mode = 0o700): void {
   const missing: string[] = [];
   // bounded: each step goes one folder up, and the root always exists
   for (let at = resolve(dir); ; at = dirname(at)) {
@@ -41,7 +42,7 @@ export function makeDirectory(dir: string): void {
   }
   for (const folder of missing.reverse()) {
     try {
-      mkdirSync(folder);
+      mkdirSync(folder, { mode });
     } catch (error) {
       // another process may have created it meanwhile; anything else is final
       if (errnoOf(error).code !== 'EEXIST' || !statSync(folder).isDirectory()) throw error;

@@ -1,47 +1,27 @@
 import Database from 'better-sqlite3';
-import { accessSync, constants, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { LedgerError } from '../eventstore.errors';
+import { assertNotShrunk } from './ledger-witnesses';
 import { errnoOf, makeDirectory } from './make-directory';
+import { keepPrivate, warnOnStderr, withSidecars } from './private-files';
 import { translateSqliteError } from './sqlite-errors';
-
-/** 'FLLG': marks a SQLite file as a flash-ledger ledger, so a foreign database is never written to. */
-export const LEDGER_APPLICATION_ID = 0x464c4c47;
-/** The ledger file's schema version (PRAGMA user_version). */
-export const LEDGER_SCHEMA_VERSION = 1;
+import { assertTailIntact, ledgerCorrupt, quickCheck } from './sqlite-integrity';
+import { createSchema, migrateSchema, schemaState } from './sqlite-schema';
 
 export interface LedgerDatabaseOptions {
   /** `full` (default): every acknowledged append is fsynced. `normal`: faster, may lose the last appends on power loss. */
   durability?: 'full' | 'normal';
   /** How long to wait for another process's write lock before LEDGER_LOCKED. Default 5000 ms. */
   busyTimeoutMs?: number;
+  /**
+   * FLASH_HOME, when the ledger lives in it: a mode looser than 0700 is tightened at open, with a
+   * warning. Default: none (the folder a `FLASH_LEDGER=sqlite:` path names keeps its mode).
+   */
+  home?: string;
+  /** Where one-line warnings go (a file or folder made private). Default: stderr. */
+  warn?: (line: string) => void;
 }
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS events (
-  position INTEGER PRIMARY KEY,
-  id TEXT NOT NULL UNIQUE,
-  stream TEXT NOT NULL,
-  revision INTEGER NOT NULL,
-  type TEXT NOT NULL,
-  data TEXT NOT NULL,
-  correlation_id TEXT NOT NULL,
-  causation_id TEXT NOT NULL,
-  actor TEXT NOT NULL,
-  schema_version INTEGER NOT NULL,
-  recorded_at TEXT NOT NULL,
-  UNIQUE (stream, revision)
-) STRICT;
-CREATE TRIGGER IF NOT EXISTS events_no_update BEFORE UPDATE ON events
-  BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
-CREATE TRIGGER IF NOT EXISTS events_no_delete BEFORE DELETE ON events
-  BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
-CREATE TABLE IF NOT EXISTS checkpoints (
-  subscriber TEXT PRIMARY KEY,
-  position INTEGER NOT NULL,
-  updated_at TEXT NOT NULL
-) STRICT;
-`;
 
 function ensureWritableDirectory(file: string): void {
   const dir = dirname(file);
@@ -74,55 +54,48 @@ function ensureWritableDirectory(file: string): void {
   }
 }
 
-function foreign(file: string, why: string): LedgerError {
-  return new LedgerError(
-    'LEDGER_FOREIGN_DATABASE',
-    `${file} is a SQLite database but not a flash-ledger ledger (${why}): it was left untouched; point FLASH_HOME or FLASH_LEDGER at another file`,
-    { details: { file } },
-  );
-}
-
-/** Refuses foreign and newer files before anything is written, then creates the schema once. */
+/**
+ * Checks the file before anything is written to it, then brings it to this schema: refuses a foreign,
+ * newer or damaged file (SQLite's quick_check), creates a new one unless the views or the local cloud
+ * next to it remember events, migrates schema 1 (one transaction).
+ */
 function ensureSchema(db: Database.Database, file: string): void {
-  const check = (): 'ready' | 'empty' => {
-    const appId = Number(db.pragma('application_id', { simple: true }));
-    const version = Number(db.pragma('user_version', { simple: true }));
-    if (appId === LEDGER_APPLICATION_ID) {
-      if (version > LEDGER_SCHEMA_VERSION) {
-        throw new LedgerError(
-          'LEDGER_SCHEMA_TOO_NEW',
-          `${file} was written by a newer flash-ledger (schema ${version}, this one reads ${LEDGER_SCHEMA_VERSION}): upgrade flash-ledger`,
-          { details: { file, version } },
-        );
-      }
-      return version === LEDGER_SCHEMA_VERSION ? 'ready' : 'empty';
-    }
-    if (appId !== 0) throw foreign(file, `application id ${appId}`);
-    const tables = Number(
-      db.prepare("SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'").pluck().get(),
-    );
-    if (tables > 0) throw foreign(file, `it holds ${tables} other table(s)`);
-    return 'empty';
-  };
-  if (check() === 'ready') return;
-  db.transaction(() => {
-    if (check() === 'ready') return; // another process initialised it meanwhile
-    db.exec(SCHEMA);
-    db.pragma(`application_id = ${LEDGER_APPLICATION_ID}`);
-    db.pragma(`user_version = ${LEDGER_SCHEMA_VERSION}`);
-  }).immediate();
+  let state = schemaState(db, file);
+  if (state === 'empty') {
+    const created = createSchema(db, file, () => assertNotShrunk(file, () => 0));
+    if (created === 'created') return;
+    state = created;
+  }
+  const problem = quickCheck(db);
+  if (problem !== undefined) throw ledgerCorrupt(file, `SQLite's integrity check found: ${problem}`);
+  if (state === 'old') migrateSchema(db, file);
 }
 
-/** Opens (creating if needed) the ledger file in WAL mode, shared safely by several processes. */
+/**
+ * Opens (creating if needed) the ledger file in WAL mode, shared safely by several processes, private
+ * to the user. Refuses, before writing anything, a file that fails SQLite's quick_check, whose last
+ * events do not match their hashes, or that holds less than its neighbours remember.
+ */
 export function openLedgerDatabase(file: string, options: LedgerDatabaseOptions = {}): Database.Database {
   ensureWritableDirectory(file);
+  const created = new Set(withSidecars(file).filter((f) => !existsSync(f)));
   let db: Database.Database | undefined;
   try {
+    // a new ledger next to views or a cloud that remember one is refused before the file is created
+    if (created.has(file) || statSync(file).size === 0) assertNotShrunk(file, () => 0);
     db = new Database(file, { timeout: options.busyTimeoutMs ?? 5000 });
     db.pragma('application_id', { simple: true }); // reads the header: a non-SQLite file fails here, untouched
     ensureSchema(db, file);
     db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${(options.durability ?? 'full') === 'full' ? 'FULL' : 'NORMAL'}`);
+    keepPrivate(
+      { files: withSidecars(file), folders: options.home ? [options.home] : [] },
+      options.warn ?? warnOnStderr,
+      created,
+    );
+    assertTailIntact(db, file);
+    const head = db.prepare('SELECT max(position) FROM events').pluck();
+    assertNotShrunk(file, () => Number(head.get() ?? 0));
     return db;
   } catch (error) {
     db?.close();

@@ -21,7 +21,7 @@ export function translateSqliteError(error: unknown, file: string): unknown {
   if (code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT')) {
     return new LedgerError(
       'LEDGER_CORRUPT',
-      `${file} is not a readable flash-ledger database (corrupt, or not SQLite): move it aside and run again to start a new ledger, or point FLASH_HOME elsewhere`,
+      `${file} is not a readable flash-ledger database (corrupt, or not SQLite) and nothing was written to it: restore it from a backup, or move it aside (with the views, projections.db, next to it) and run again to start a new ledger, or point FLASH_HOME elsewhere`,
       { cause: error, details: { file } },
     );
   }

@@ -1,12 +1,11 @@
 import type Database from 'better-sqlite3';
-import { ConcurrencyConflict, ValidationFailed } from '../../../domain/errors';
+import { ValidationFailed } from '../../../domain/errors';
 import { LedgerError } from '../eventstore.errors';
 import type {
   AppendOptions,
   AppendResult,
   CheckpointStore,
   EventStore,
-  ExpectedRevision,
   NewEvent,
   ReadAllOptions,
   ReadStreamOptions,
@@ -14,7 +13,8 @@ import type {
   SubscribeOptions,
   Subscription,
 } from '../eventstore.port';
-import { prepareEvents, type PreparedEvent, streamNameSchema } from '../new-event.schema';
+import { prepareEvents, streamNameSchema } from '../new-event.schema';
+import { SqliteAppender } from './sqlite-append';
 import { openLedgerDatabase, type LedgerDatabaseOptions } from './sqlite-database';
 import { translateSqliteError } from './sqlite-errors';
 import { decodeRow, EVENT_COLUMNS, type EventRow } from './sqlite-rows';
@@ -30,11 +30,10 @@ export interface SqliteEventStoreOptions extends LedgerDatabaseOptions {
 
 type Statement = Database.Statement<unknown[], unknown>;
 
-function describe(expected: ExpectedRevision): string {
-  return typeof expected === 'bigint' ? expected.toString() : expected;
-}
-
-/** The embedded ledger: one SQLite file in WAL mode, one transaction per append. */
+/**
+ * The embedded ledger: one SQLite file in WAL mode, one transaction per append, each event chained to
+ * the one before it by a hash (`flash ledger verify` checks them all; open checks the last ones).
+ */
 export class SqliteEventStore implements EventStore {
   readonly location: string;
   readonly checkpoints: CheckpointStore;
@@ -42,13 +41,8 @@ export class SqliteEventStore implements EventStore {
   private readonly now: () => Date;
   private readonly pollIntervalMs: number;
   private readonly waiters = new Set<() => void>();
-  private readonly statements: Record<
-    'byId' | 'head' | 'insert' | 'all' | 'after' | 'fwd' | 'back',
-    Statement
-  >;
-  private readonly appendTx: Database.Transaction<
-    (stream: string, events: PreparedEvent[], expected: ExpectedRevision) => AppendResult
-  >;
+  private readonly statements: Record<'all' | 'after' | 'fwd' | 'back', Statement>;
+  private readonly appender: SqliteAppender;
   private closed = false;
 
   constructor(file: string, options: SqliteEventStoreOptions = {}) {
@@ -61,12 +55,6 @@ export class SqliteEventStore implements EventStore {
       return raw ? statement.raw(true) : statement;
     };
     this.statements = {
-      byId: prepare('SELECT stream, revision, position FROM events WHERE id = ?'),
-      head: prepare('SELECT max(revision) FROM events WHERE stream = ?').pluck(),
-      insert: prepare(
-        `INSERT INTO events (id, stream, revision, type, data, correlation_id, causation_id, actor, schema_version, recorded_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
       all: prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE position >= ? ORDER BY position LIMIT ?`, true),
       after: prepare(
         `SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`,
@@ -82,9 +70,7 @@ export class SqliteEventStore implements EventStore {
       ),
     };
     this.checkpoints = new SqliteCheckpointStore(this.db, file, this.now, () => this.assertOpen());
-    this.appendTx = this.db.transaction((stream, events, expected) =>
-      this.appendInTransaction(stream, events, expected),
-    );
+    this.appender = new SqliteAppender(this.db, file, this.now);
   }
 
   async append(stream: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
@@ -102,95 +88,9 @@ export class SqliteEventStore implements EventStore {
         [{ path: 'expectedRevision', message: 'invalid' }],
       );
     }
-    let result: AppendResult;
-    try {
-      result = this.appendTx.immediate(stream, prepared, expected);
-    } catch (error) {
-      throw this.translateAppendError(error, stream, prepared);
-    }
+    const result = this.appender.append(stream, prepared, expected);
     for (const wake of this.waiters) wake();
     return result;
-  }
-
-  private appendInTransaction(
-    stream: string,
-    events: PreparedEvent[],
-    expected: ExpectedRevision,
-  ): AppendResult {
-    const first = events[0];
-    const prior =
-      first &&
-      (this.statements.byId.get(first.id) as
-        { stream: string; revision: number; position: number } | undefined);
-    if (prior) return this.replayedAppend(stream, events, prior);
-    const head = this.statements.head.get(stream) as number | null;
-    const current = head === null ? undefined : BigInt(head);
-    const actual = current === undefined ? 'no_stream' : current.toString();
-    if (
-      (expected === 'no_stream' && current !== undefined) ||
-      (expected === 'stream_exists' && current === undefined) ||
-      (typeof expected === 'bigint' && expected !== current)
-    ) {
-      throw new ConcurrencyConflict(stream, describe(expected), actual);
-    }
-    const recordedAt = this.now().toISOString();
-    let revision = head === null ? -1 : head;
-    let position = 0;
-    for (const e of events) {
-      revision += 1;
-      const m = e.metadata;
-      const info = this.statements.insert.run(
-        e.id,
-        stream,
-        revision,
-        e.type,
-        e.dataJson,
-        m.correlationId,
-        m.causationId,
-        m.actor,
-        m.schemaVersion,
-        recordedAt,
-      );
-      position = Number(info.lastInsertRowid);
-    }
-    return { nextRevision: BigInt(revision), position: BigInt(position) };
-  }
-
-  /** The same ids appended before: answer as the first time, write nothing. */
-  private replayedAppend(
-    stream: string,
-    events: PreparedEvent[],
-    prior: { stream: string; revision: number; position: number },
-  ): AppendResult {
-    let last = prior;
-    for (let i = 1; i < events.length; i++) {
-      const row = this.statements.byId.get(events[i]?.id) as typeof prior | undefined;
-      if (!row || row.stream !== stream || row.revision !== prior.revision + i)
-        throw this.idConflict(stream, events[i]?.id ?? '');
-      last = row;
-    }
-    if (prior.stream !== stream) throw this.idConflict(stream, events[0]?.id ?? '');
-    return { nextRevision: BigInt(last.revision), position: BigInt(last.position) };
-  }
-
-  private idConflict(stream: string, id: string): LedgerError {
-    return new LedgerError(
-      'EVENT_ID_CONFLICT',
-      `cannot append to ${stream}: event id ${id} is already in the ledger as part of another append; use fresh ids for new events and the same whole batch for a retry`,
-      { details: { stream, id } },
-    );
-  }
-
-  private translateAppendError(error: unknown, stream: string, events: PreparedEvent[]): unknown {
-    const code =
-      typeof error === 'object' && error !== null && 'code' in error
-        ? (error as { code: unknown }).code
-        : undefined;
-    if (code === 'SQLITE_CONSTRAINT_UNIQUE' && String((error as Error).message).includes('events.id')) {
-      const clash = events.find((e) => this.statements.byId.get(e.id) !== undefined);
-      return this.idConflict(stream, clash?.id ?? events[0]?.id ?? '');
-    }
-    return translateSqliteError(error, this.location);
   }
 
   async read(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {

@@ -1,12 +1,16 @@
-import { openLedgerDatabase } from './sqlite-database';
+import { openLedgerDatabase, type LedgerDatabaseOptions } from './sqlite-database';
 
 /**
  * The position of the last event in an embedded ledger file (undefined when it holds none), read
  * without loading the store: commands that only read views use it to tell whether their stored views
- * are current, which keeps them from loading the event schemas at all.
+ * are current, which keeps them from loading the event schemas at all. The file passes the same
+ * checks as any open (quick_check, the chain's tail, the views and local cloud next to it).
  */
-export function sqliteLedgerHead(file: string): bigint | undefined {
-  const db = openLedgerDatabase(file);
+export function sqliteLedgerHead(
+  file: string,
+  options: Pick<LedgerDatabaseOptions, 'home' | 'warn'> = {},
+): bigint | undefined {
+  const db = openLedgerDatabase(file, options);
   try {
     const head = db.prepare('SELECT max(position) FROM events').pluck().safeIntegers(true).get();
     return typeof head === 'bigint' ? head : undefined;
