@@ -243,6 +243,11 @@ export function buildProgram(output: { writeErr?: (text: string) => void } = {})
 
 /** Runs the CLI with `argv` and resolves to its exit code: 0 ok, 1 failure, 2 usage error. */
 export async function main(argv: string[]): Promise<number> {
+  // `flash history | head` closes the pipe early: stop quietly, as other command-line tools do
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
   const json = argv.includes('--json');
   // under --json a usage error becomes a JSON document on stdout, not commander's text on stderr
   const program = buildProgram(json ? { writeErr: () => undefined } : {});
