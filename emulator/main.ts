@@ -1,13 +1,25 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { createCloud } from './cloud-app';
+
+/** Creates a folder private to the user (0700); one that exists keeps its mode. */
+function makePrivateDirectory(dir: string): void {
+  try {
+    mkdirSync(dir, { mode: 0o700 });
+  } catch (error) {
+    if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) throw error;
+  }
+}
 
 /** `node emulator/main.ts`: the local cloud in the foreground (`flash cloud start` runs it in the background). */
 async function main(): Promise<void> {
   const flashHome = process.env.FLASH_HOME ? resolve(process.env.FLASH_HOME) : join(homedir(), '.flash');
   const home = join(flashHome, 'cloud');
-  mkdirSync(home, { recursive: true });
+  // the cloud's folder holds its API key and every endpoint's key: FLASH_HOME too when made here
+  mkdirSync(dirname(flashHome), { recursive: true });
+  makePrivateDirectory(flashHome);
+  makePrivateDirectory(home);
   const port = Number(new URL(process.env.FLASH_CLOUD_URL ?? 'http://127.0.0.1:7711').port || 7711);
   const cloud = await createCloud({
     home,

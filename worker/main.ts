@@ -5,6 +5,7 @@ import { createLogger, type WorkerLogger } from './logger';
 import { createHealthApp, createLbApp } from './lb/lb-app';
 import { decideMode, type WorkerMode } from './mode';
 import { startJobLoop } from './qb/job-loop';
+import { watchCloudLifeline } from './runtime/cloud-lifeline';
 import { createRuntime, installRuntime } from './runtime/flash-runtime';
 import { ServiceRegistry } from './runtime/service-registry';
 import { readResourcesEndpoints } from './runtime/state-manager-reader';
@@ -24,6 +25,20 @@ export interface WorkerOptions {
   logger?: WorkerLogger;
 }
 
+/** The worker's log: JSON lines on stderr naming its resource and worker, the platform's keys hidden. */
+function workerLogger(env: NodeJS.ProcessEnv): WorkerLogger {
+  return createLogger({ resource: env.FLASH_RESOURCE_NAME ?? '', worker: env.RUNPOD_POD_ID }, [
+    env.RUNPOD_API_KEY,
+    env.RUNPOD_AI_API_KEY,
+  ]);
+}
+
+/** `FLASH_STOP_GRACE_MS`: how long a stopped QB worker may finish the jobs it holds. Default 30 s. */
+function stopGraceMs(env: NodeJS.ProcessEnv): number {
+  const value = Number(env.FLASH_STOP_GRACE_MS);
+  return Number.isSafeInteger(value) && value > 0 ? value : 30_000;
+}
+
 function required(env: NodeJS.ProcessEnv, name: string): string {
   const value = env[name];
   if (!value)
@@ -36,12 +51,7 @@ export async function startWorker(options: WorkerOptions = {}): Promise<RunningW
   const env = options.env ?? process.env;
   const appDir = env.FLASH_APP_DIR ?? process.cwd();
   const resourceName = env.FLASH_RESOURCE_NAME ?? '';
-  const logger =
-    options.logger ??
-    createLogger({ resource: resourceName, worker: env.RUNPOD_POD_ID }, [
-      env.RUNPOD_API_KEY,
-      env.RUNPOD_AI_API_KEY,
-    ]);
+  const logger = options.logger ?? workerLogger(env);
   let made = options.dispatcher;
   const dispatcher = (): Dispatcher =>
     (made ??= new (undici().Agent)({ keepAliveTimeout: 30_000, connections: 64 }));
@@ -112,7 +122,7 @@ export async function startWorker(options: WorkerOptions = {}): Promise<RunningW
       },
     });
     logger.info('worker ready', { mode: 'qb' });
-    return { mode: 'qb', resource: resourceName, stop: () => loop.stop() };
+    return { mode: 'qb', resource: resourceName, stop: () => loop.stop(stopGraceMs(env)) };
   }
   if (definition.kind !== 'load_balanced')
     throw new WorkerStartError(
@@ -132,6 +142,7 @@ export async function startWorker(options: WorkerOptions = {}): Promise<RunningW
     resource: resourceName,
     port: typeof address === 'object' && address ? address.port : undefined,
     stop: async () => {
+      ready = false; // /ping answers 204 again: no new request should come
       await app.close();
       await health?.close();
     },
@@ -166,7 +177,10 @@ async function startLiveWorker(env: NodeJS.ProcessEnv, logger: WorkerLogger): Pr
 }
 
 if (require.main === module) {
-  startWorker()
+  const logger = workerLogger(process.env);
+  // started by the local cloud: exit, saying why, once it is gone (never the case on RunPod)
+  watchCloudLifeline(process.env, logger);
+  startWorker({ logger })
     .then((worker) => {
       const stop = (): void => void worker.stop().then(() => process.exit(0));
       process.once('SIGTERM', stop);

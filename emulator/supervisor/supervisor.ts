@@ -1,25 +1,15 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
-import { request } from 'undici';
 import type { JobQueue } from '../data-plane/job-queue';
 import type { ControlState } from '../state/control-state';
 import type { EndpointRecord } from '../state/records';
-import { unpackedBuild } from './artifact-store';
-import { freePort } from './free-port';
-import { workerEnvironment } from './worker-env';
+import { newVersionReady } from './rollout';
+import { desiredWorkers } from './worker-demand';
+import { launchWorker } from './worker-launch';
 import { workerLogs } from './worker-logs';
+import { awaitReady, exited, pingsReady, terminate, type WorkerProcess } from './worker-process';
+import { forgetWorker, stopLeftoverWorkers } from './worker-records';
 
-export interface WorkerProcess {
-  id: string;
-  endpointId: string;
-  version: number;
-  child: ChildProcess;
-  ports?: { port: number; health: number };
-  ready: boolean;
-  lastBusyAt: number;
-  stopping: boolean;
-}
+export type { WorkerProcess } from './worker-process';
 
 export interface SupervisorOptions {
   home: string;
@@ -29,26 +19,44 @@ export interface SupervisorOptions {
   /** The JS file a worker process runs. */
   workerEntry: string;
   pingIntervalMs?: number;
+  /** How long the workers of a new version get to become ready before the old ones stop anyway. Default 120 s. */
+  rolloutReadyMs?: number;
+  /** How long an LB worker taken out of rotation keeps serving before it is told to stop. Default 2 s. */
+  drainMs?: number;
+  /** How long an old worker may finish the request or job it holds before it is killed. Default 10 min. */
+  retireGraceMs?: number;
   log?: (message: string, fields?: Record<string, unknown>) => void;
 }
+
+/** How long a worker told to stop (idle, deleted endpoint, cloud stopping) gets before SIGKILL. */
+const STOP_KILL_MS = 10_000;
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Runs worker processes per endpoint: keeps workersMin warm, adds workers up to workersMax while jobs
  * wait, stops idle ones after idleTimeout, restarts crashed ones (a bounded number of times a minute),
- * and gives each job of a dead worker back to the queue.
+ * and gives each job of a dead worker back to the queue. A new endpoint version rolls out: its workers
+ * start first, and the old ones stop once the new ones are ready.
  */
 export class Supervisor {
   private readonly workers = new Map<string, WorkerProcess>();
   private readonly crashes = new Map<string, number[]>();
   private readonly starting = new Map<string, number>();
   private readonly problems = new Map<string, string>();
+  private readonly rolling = new Map<string, number>();
   private readonly rr = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
+  private leftovers: Promise<unknown> = Promise.resolve();
   private closed = false;
 
   constructor(private readonly options: SupervisorOptions) {}
 
   start(): void {
+    // workers a killed cloud left in this folder: signalled now, before any worker of this cloud starts
+    this.leftovers = stopLeftoverWorkers(this.options.home, this.options.log).catch((error: unknown) =>
+      this.options.log?.('leftover workers not stopped', { error: (error as Error).message }),
+    );
     this.timer = setInterval(() => void this.tick(), 250);
     this.timer.unref();
     for (const endpoint of this.options.state.list('endpoint')) void this.reconcile(endpoint.id);
@@ -78,27 +86,45 @@ export class Supervisor {
     }
   }
 
-  /** Brings an endpoint's workers to what it needs now; restarts them when its version changed. */
+  /** Brings an endpoint's workers to what it needs now; rolls them out when its version changed. */
   async reconcile(endpointId: string): Promise<void> {
     if (this.closed) return;
     const endpoint = this.options.state.get('endpoint', endpointId);
     if (!endpoint) return this.remove(endpointId);
-    for (const w of this.workersOf(endpointId)) if (w.version !== endpoint.version) this.stopWorker(w);
-    const live = this.workersOf(endpointId).length + (this.starting.get(endpointId) ?? 0);
-    const wanted = this.desired(endpoint);
-    for (let i = live; i < wanted; i++) await this.startWorker(endpoint);
+    const all = this.workersOf(endpointId);
+    const stale = all.filter((w) => w.version !== endpoint.version);
+    const have = all.length - stale.length + (this.starting.get(endpointId) ?? 0);
+    // as many new workers as old ones serve now, so a rollout never shrinks an endpoint
+    const wanted = Math.min(
+      endpoint.workersMax,
+      Math.max(this.desired(endpoint), stale.filter((w) => w.ready).length),
+    );
+    if (stale.length === 0) {
+      for (let i = have; i < wanted; i++) await this.startWorker(endpoint);
+      return;
+    }
+    this.rolling.set(endpointId, (this.rolling.get(endpointId) ?? 0) + 1);
+    try {
+      for (let i = have; i < wanted; i++) await this.startWorker(endpoint);
+      const view = {
+        state: this.options.state,
+        workersOf: (id: string) => this.workersOf(id),
+        closed: () => this.closed,
+        log: this.options.log,
+      };
+      if (!(await newVersionReady(view, endpoint, wanted, this.options.rolloutReadyMs ?? 120_000))) return;
+      for (const w of stale) this.retire(w);
+    } finally {
+      this.rolling.set(endpointId, (this.rolling.get(endpointId) ?? 1) - 1);
+    }
   }
 
-  private desired(endpoint: EndpointRecord, extraDemand = 0): number {
-    const { inQueue, inProgress } = this.options.jobs.depth(endpoint.id);
-    const demand = endpoint.type === 'QB' ? inQueue + inProgress : extraDemand;
-    return Math.min(
-      endpoint.workersMax,
-      Math.max(
-        endpoint.workersMin,
-        demand > 0 ? Math.ceil(demand / Math.max(1, endpoint.type === 'LB' ? endpoint.scalerValue : 1)) : 0,
-      ),
-    );
+  private isRolling(endpointId: string): boolean {
+    return (this.rolling.get(endpointId) ?? 0) > 0;
+  }
+
+  private desired(endpoint: EndpointRecord, lbInFlight = 0): number {
+    return desiredWorkers(endpoint, this.options.jobs.depth(endpoint.id), lbInFlight);
   }
 
   /** Called when jobs wait: start workers up to the endpoint's maximum. */
@@ -115,70 +141,36 @@ export class Supervisor {
   }
 
   private async startWorker(endpoint: EndpointRecord): Promise<void> {
-    const { state, home } = this.options;
     this.starting.set(endpoint.id, (this.starting.get(endpoint.id) ?? 0) + 1);
     try {
-      const environment = endpoint.flashEnvironmentId
-        ? state.get('environment', endpoint.flashEnvironmentId)
-        : undefined;
-      const build = environment?.activeBuildId ? state.get('build', environment.activeBuildId) : undefined;
-      const upload = build ? state.get('upload', build.objectKey) : undefined;
-      const template = state.get('template', endpoint.templateId);
-      // a live worker (flash dev) runs the code each request ships: it needs no artifact
-      const live = (template?.env ?? []).some((v) => v.key === 'FLASH_ENDPOINT_TYPE' && v.value === 'live');
-      if (!live && (!build || !upload?.received)) {
-        this.problems.set(
-          endpoint.id,
-          `endpoint ${endpoint.name} has no artifact to run: its environment has no active build (deployBuildToEnvironment)`,
-        );
+      const launch = await launchWorker({
+        home: this.options.home,
+        state: this.options.state,
+        endpoint,
+        cloudUrl: this.options.cloudUrl(),
+        workerEntry: this.options.workerEntry,
+        pingIntervalMs: this.options.pingIntervalMs ?? 10_000,
+        stopGraceMs: this.options.retireGraceMs ?? 600_000,
+        closed: () => this.closed,
+      });
+      if (!launch.ok) {
+        if (launch.problem) this.problems.set(endpoint.id, launch.problem);
         return;
       }
-      const appDir =
-        live || !build || !upload ? join(home, 'live') : await unpackedBuild(home, build.id, upload.path);
-      mkdirSync(appDir, { recursive: true });
-      const id = state.newId('worker');
-      const ports = endpoint.type === 'LB' ? { port: await freePort(), health: await freePort() } : undefined;
-      const volumeDir = endpoint.networkVolumeId
-        ? join(home, 'volumes', endpoint.networkVolumeId)
-        : undefined;
-      if (volumeDir) mkdirSync(volumeDir, { recursive: true });
-      const logDir = join(home, 'logs', endpoint.id);
-      mkdirSync(logDir, { recursive: true });
-      if (this.closed) return; // the cloud stopped while this worker was being prepared
-      const log = openSync(join(logDir, `${id}.log`), 'a');
-      const env = workerEnvironment({
-        cloudUrl: this.options.cloudUrl(),
-        endpoint,
-        templateEnv: template?.env ?? [],
-        workerId: id,
-        appDir,
-        ports,
-        volumeDir,
-        pingIntervalMs: this.options.pingIntervalMs ?? 10_000,
-      });
-      const child = spawn(process.execPath, [this.options.workerEntry], {
-        cwd: appDir,
-        env,
-        stdio: ['ignore', log, log],
-      });
-      closeSync(log);
-      const worker: WorkerProcess = {
-        id,
-        endpointId: endpoint.id,
-        version: endpoint.version,
-        child,
-        ports,
-        ready: false,
-        lastBusyAt: Date.now(),
-        stopping: false,
-      };
-      this.workers.set(id, worker);
+      const { worker } = launch;
+      this.workers.set(worker.id, worker);
       this.problems.delete(endpoint.id);
-      child.once('exit', (code, signal) => this.onExit(worker, code, signal));
-      if (ports) void this.awaitReady(worker);
-      this.options.log?.('worker started', { endpoint: endpoint.name, worker: id, pid: child.pid });
+      worker.child.once('exit', (code, signal) => this.onExit(worker, code, signal));
+      if (worker.ports) void awaitReady(worker);
+      this.options.log?.('worker started', {
+        endpoint: endpoint.name,
+        worker: worker.id,
+        pid: worker.child.pid,
+      });
     } catch (error) {
-      this.problems.set(endpoint.id, `workers of ${endpoint.name} cannot start: ${(error as Error).message}`);
+      const problem = `workers of ${endpoint.name} cannot start: ${(error as Error).message}`;
+      this.problems.set(endpoint.id, problem);
+      this.options.log?.('worker not started', { endpoint: endpoint.name, problem });
     } finally {
       this.starting.set(endpoint.id, (this.starting.get(endpoint.id) ?? 1) - 1);
     }
@@ -186,6 +178,7 @@ export class Supervisor {
 
   private onExit(worker: WorkerProcess, code: number | null, signal: NodeJS.Signals | null): void {
     this.workers.delete(worker.id);
+    forgetWorker(this.options.home, worker.id);
     this.options.jobs.workerGone(worker.id, `worker ${worker.id} exited with ${signal ?? `code ${code}`}`);
     if (worker.stopping) return;
     const now = Date.now();
@@ -203,10 +196,20 @@ export class Supervisor {
     void this.reconcile(worker.endpointId).then(() => this.onDemand(worker.endpointId));
   }
 
-  private stopWorker(worker: WorkerProcess): void {
+  /** Out of rotation at once; an LB worker keeps serving the requests already sent to it while it drains. */
+  private stopWorker(worker: WorkerProcess, killAfterMs = STOP_KILL_MS): void {
+    if (worker.stopping) return;
     worker.stopping = true;
-    worker.child.kill('SIGTERM');
-    setTimeout(() => worker.child.exitCode === null && worker.child.kill('SIGKILL'), 10_000).unref();
+    const drainMs = worker.ports ? (this.options.drainMs ?? 2_000) : 0;
+    if (drainMs === 0) return terminate(worker, killAfterMs);
+    setTimeout(() => !this.closed && terminate(worker, killAfterMs), drainMs).unref();
+  }
+
+  /** An old version's worker: it takes nothing new, and finishes what it holds (bounded). */
+  private retire(worker: WorkerProcess): void {
+    if (worker.stopping) return;
+    this.options.log?.('worker of an old version, stopping', { worker: worker.id, version: worker.version });
+    this.stopWorker(worker, (this.options.retireGraceMs ?? 600_000) + 5_000);
   }
 
   /** Stops every worker of an endpoint (deleted) and forgets its jobs. */
@@ -228,7 +231,7 @@ export class Supervisor {
       }
       if (Date.now() >= deadline) return undefined;
       this.onDemand(endpointId, 1);
-      await new Promise((r) => setTimeout(r, 20));
+      await sleep(20);
     }
   }
 
@@ -237,13 +240,14 @@ export class Supervisor {
     for (const w of this.workers.values()) {
       const endpoint = this.options.state.get('endpoint', w.endpointId);
       if (!endpoint || w.stopping) continue;
-      if (w.ports) void this.probe(w);
+      if (w.ports) void pingsReady(w).then((ok) => (w.ready = ok));
       const busy = w.ports
         ? this.options.jobs.depth(w.endpointId).inProgress > 0
         : this.options.jobs.busyWorkers(w.endpointId).has(w.id);
       if (busy) w.lastBusyAt = now;
       if (
         !busy &&
+        !this.isRolling(w.endpointId) && // a rollout counts on every worker it started
         now - w.lastBusyAt > endpoint.idleTimeout * 1000 &&
         this.workersOf(w.endpointId).length > endpoint.workersMin
       ) {
@@ -252,33 +256,12 @@ export class Supervisor {
       }
     }
     for (const endpoint of this.options.state.list('endpoint')) {
-      if (
-        this.options.jobs.depth(endpoint.id).inQueue > 0 ||
-        this.workersOf(endpoint.id).length < endpoint.workersMin
-      )
+      const mine = this.workersOf(endpoint.id);
+      // an old version's worker started while a rollout ran: roll it out too
+      if (!this.isRolling(endpoint.id) && mine.some((w) => w.version !== endpoint.version))
+        void this.reconcile(endpoint.id);
+      else if (this.options.jobs.depth(endpoint.id).inQueue > 0 || mine.length < endpoint.workersMin)
         this.onDemand(endpoint.id);
-    }
-  }
-
-  /** Probes a new LB worker's /ping often until it answers 200, so it serves as soon as it can. */
-  private async awaitReady(worker: WorkerProcess): Promise<void> {
-    const until = Date.now() + 120_000;
-    while (!worker.ready && !worker.stopping && worker.child.exitCode === null && Date.now() < until) {
-      await this.probe(worker);
-      if (!worker.ready) await new Promise((r) => setTimeout(r, 10));
-    }
-  }
-
-  private async probe(worker: WorkerProcess): Promise<void> {
-    try {
-      const res = await request(`http://127.0.0.1:${worker.ports?.health}/ping`, {
-        headersTimeout: 1000,
-        bodyTimeout: 1000,
-      });
-      await res.body.dump();
-      worker.ready = res.statusCode === 200;
-    } catch {
-      worker.ready = false;
     }
   }
 
@@ -290,15 +273,13 @@ export class Supervisor {
   async stopAll(): Promise<void> {
     this.closed = true;
     if (this.timer) clearInterval(this.timer);
-    while ([...this.starting.values()].some((n) => n > 0)) await new Promise((r) => setTimeout(r, 10));
+    while ([...this.starting.values()].some((n) => n > 0)) await sleep(10);
     const all = [...this.workers.values()];
-    for (const w of all) this.stopWorker(w);
-    await Promise.all(
-      all.map((w) =>
-        w.child.exitCode === null && w.child.signalCode === null
-          ? new Promise((r) => w.child.once('exit', r))
-          : undefined,
-      ),
-    );
+    for (const w of all) {
+      w.stopping = true;
+      terminate(w, STOP_KILL_MS);
+    }
+    await Promise.all(all.map(exited));
+    await this.leftovers;
   }
 }

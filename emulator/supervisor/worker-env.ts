@@ -12,6 +12,8 @@ export interface WorkerEnvInput {
   ports?: { port: number; health: number };
   volumeDir?: string;
   pingIntervalMs: number;
+  /** How long a stopped worker may finish the jobs it holds (`FLASH_STOP_GRACE_MS`). */
+  stopGraceMs?: number;
 }
 
 /**
@@ -45,7 +47,10 @@ export function workerEnvironment(
     FLASH_APP_DIR: input.appDir,
     FLASH_WORKER_HOST: '127.0.0.1',
     NODE_ENV: 'production',
+    // the cloud holds the worker's stdin: its end means the cloud is gone (worker/runtime/cloud-lifeline.ts)
+    FLASH_CLOUD_LIFELINE: 'stdin',
   });
+  if (input.stopGraceMs !== undefined) env.FLASH_STOP_GRACE_MS = String(input.stopGraceMs);
   if (input.ports)
     Object.assign(env, { PORT: String(input.ports.port), PORT_HEALTH: String(input.ports.health) });
   if (input.volumeDir && endpoint.networkVolumeId) {

@@ -30,7 +30,7 @@ export interface JobLoopOptions {
   logger: WorkerLogger;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms).unref());
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Takes jobs, runs them, posts results; stops taking on `stop()` and resolves when in-flight jobs finish. */
 export function startJobLoop(options: JobLoopOptions): {
@@ -40,6 +40,22 @@ export function startJobLoop(options: JobLoopOptions): {
   const { api, definition, dispatcher, logger } = options;
   const running = new Set<string>();
   let stopping = false;
+  // the loop's own waits keep the worker alive (a platform that does not answer is retried, never a
+  // silent exit); stop() ends them at once, and the job-take long poll with them
+  const waits = new Set<{ timer: NodeJS.Timeout; end: () => void }>();
+  const pause = (ms: number): Promise<void> =>
+    new Promise((resolve) => {
+      if (stopping) return resolve();
+      const wait = {
+        timer: setTimeout(() => {
+          waits.delete(wait);
+          resolve();
+        }, ms),
+        end: resolve,
+      };
+      waits.add(wait);
+    });
+  const taking = new AbortController();
   const headers = { authorization: api.workerKey, 'content-type': 'application/json' };
   const fill = (template: string, jobId = ''): string =>
     template
@@ -124,6 +140,7 @@ export function startJobLoop(options: JobLoopOptions): {
           dispatcher,
           headersTimeout: 95_000,
           bodyTimeout: 95_000,
+          signal: taking.signal,
         });
         if (res.statusCode === 204 || res.statusCode === 400) {
           await res.body.dump();
@@ -131,13 +148,13 @@ export function startJobLoop(options: JobLoopOptions): {
         }
         if (res.statusCode === 429) {
           await res.body.dump();
-          await sleep(5000);
+          await pause(5000);
           continue;
         }
         const text = await res.body.text();
         if (res.statusCode !== 200 || text.trim() === '') {
           if (res.statusCode !== 200) logger.warn('job-take answered', { status: res.statusCode });
-          await sleep(500);
+          await pause(500);
           continue;
         }
         const parsed = JSON.parse(text) as unknown;
@@ -145,7 +162,7 @@ export function startJobLoop(options: JobLoopOptions): {
       } catch (error) {
         if (stopping) return;
         logger.warn('job-take failed', { error: (error as Error).message });
-        await sleep(1000);
+        await pause(1000);
         continue;
       }
       for (const raw of jobs) {
@@ -174,6 +191,13 @@ export function startJobLoop(options: JobLoopOptions): {
     inFlight: () => [...running],
     stop: async (graceMs = 30_000) => {
       stopping = true;
+      // no new job: the long poll ends now; the jobs held run to their end (up to graceMs)
+      taking.abort();
+      for (const wait of waits) {
+        clearTimeout(wait.timer);
+        wait.end();
+      }
+      waits.clear();
       if (ping) clearInterval(ping);
       const deadline = Date.now() + graceMs;
       while (running.size > 0 && Date.now() < deadline) await sleep(25);

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
-import { existsSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { errnoOf, makeDirectory } from '../../adapters/eventstore/sqlite/make-directory';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { request } from 'undici';
 import { FlashError } from '../../domain/errors';
 import { flashHome } from '../../adapters/eventstore/ledger-config';
@@ -20,6 +20,22 @@ export function cloudLocation(env: NodeJS.ProcessEnv = process.env): { home: str
     home: join(flashHome(env), 'cloud'),
     url: (env.FLASH_CLOUD_URL ?? 'http://127.0.0.1:7711').replace(/\/+$/, ''),
   };
+}
+
+/**
+ * FLASH_HOME when missing, and its `cloud/` folder, made private to the user (0700): the cloud keeps its
+ * API key and every endpoint's key there. Folders that exist keep their mode.
+ */
+function makeCloudHome(home: string): void {
+  const flashHomeDir = dirname(home);
+  makeDirectory(dirname(flashHomeDir));
+  for (const dir of [flashHomeDir, home]) {
+    try {
+      mkdirSync(dir, { mode: 0o700 });
+    } catch (error) {
+      if (errnoOf(error).code !== 'EEXIST' || !statSync(dir).isDirectory()) throw error;
+    }
+  }
 }
 
 function pidOf(home: string): number | undefined {
@@ -76,7 +92,7 @@ export async function startCloud(
       `something else answers at ${url}: stop it, or set FLASH_CLOUD_URL to a free port`,
     );
   try {
-    makeDirectory(home);
+    makeCloudHome(home);
   } catch (error) {
     throw new FlashError(
       'CLOUD_HOME_UNWRITABLE',
