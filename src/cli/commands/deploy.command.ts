@@ -1,3 +1,4 @@
+import { checkEmbeddedLedger } from '../../adapters/eventstore/sqlite/sqlite-head';
 import { keyFingerprint } from '../../commands/deployment/deploy-target';
 import {
   deploymentRequest,
@@ -143,6 +144,7 @@ export async function deployCommand(
   checkName('environment', environment);
   if (options.plan) return void (await planCommand(dir, environment, kind, options));
   const app = options.resume ? undefined : locateApp(dir, options.app);
+  checkEmbeddedLedger(); // a damaged ledger is refused before the cloud starts or anything is built
   const progress = progressOn(options.json);
   const target = await resolveTarget(kind, {
     start: true,

@@ -13,6 +13,7 @@ import { whoAmI } from '../deploy/who';
 import { GetEndpointInventory } from '../../projections/queries';
 import { previousEndpoints } from '../../projections';
 import { CommandExit, EXIT } from '../errors';
+import { checkEmbeddedLedger } from '../../adapters/eventstore/sqlite/sqlite-head';
 import { checkName, locateApp } from '../app/locate-app';
 import { printJson } from '../output/print';
 import { progressOn } from '../output/progress';
@@ -65,6 +66,7 @@ export async function undeployCommand(dir: string | undefined, options: Undeploy
   const { root, name: app } = locateApp(dir, options.app);
   const environment = options.env ?? 'production';
   checkName('environment', environment);
+  checkEmbeddedLedger(); // a damaged ledger is refused before the cloud starts
   const target = await resolveTarget(parseTargetKind(options.target), { start: true });
   const ctx = await openLedger(target);
   try {

@@ -1,4 +1,5 @@
 import { openLedgerDatabase, type LedgerDatabaseOptions } from './sqlite-database';
+import { homeOfLedger, ledgerConfigFromEnv } from '../ledger-config';
 
 /**
  * The position of the last event in an embedded ledger file (undefined when it holds none), read
@@ -17,4 +18,16 @@ export function sqliteLedgerHead(
   } finally {
     db.close();
   }
+}
+
+/**
+ * Runs the checks of an open (quick_check, the chain's tail, what the views and the local cloud next to it
+ * remember) on the configured ledger when it is the embedded file, so a command refuses a damaged ledger
+ * before it starts anything else (the local cloud, a build). EventStoreDB ledgers are checked by their server.
+ */
+export function checkEmbeddedLedger(env: NodeJS.ProcessEnv = process.env): void {
+  const config = ledgerConfigFromEnv(env);
+  if (config.kind !== 'sqlite') return;
+  const home = homeOfLedger(config.file, env);
+  sqliteLedgerHead(config.file, home ? { home } : {});
 }
