@@ -5,7 +5,7 @@ import type { EndpointRecord } from '../state/records';
 import { newVersionReady } from './rollout';
 import { desiredWorkers } from './worker-demand';
 import { launchWorker } from './worker-launch';
-import { workerLogs } from './worker-logs';
+import { endpointLogs } from './worker-logs';
 import { awaitReady, exited, pingsReady, terminate, type WorkerProcess } from './worker-process';
 import { forgetWorker, stopLeftoverWorkers } from './worker-records';
 
@@ -267,7 +267,7 @@ export class Supervisor {
 
   /** The last `lines` lines of each worker's log for an endpoint. */
   logs(endpointId: string, lines = 200): string {
-    return workerLogs(join(this.options.home, 'logs', endpointId), lines);
+    return endpointLogs(join(this.options.home, 'logs'), endpointId, lines);
   }
 
   async stopAll(): Promise<void> {

@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { basename, dirname, join, resolve, sep } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 
 /** An endpoint id as a folder name: letters, digits, `-` and `_`, so never `..` nor a path. */
 const ENDPOINT_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
@@ -32,16 +32,4 @@ export function endpointLogs(logsRoot: string, endpointId: string, lines = 200):
         `== worker ${f.name.replace(/\.log$/, '')} ==\n${readFileSync(join(dir, f.name), 'utf8').split('\n').slice(-count).join('\n')}`,
     )
     .join('\n');
-}
-
-/**
- * The worker logs in `dir`, which must be `<cloud home>/logs/<endpointId>` as the supervisor joins it: a
- * traversal in the id (`../..`) resolves to a folder whose parent is not `logs`, or whose name is not an
- * id, and throws LogPathInvalid. Prefer endpointLogs(), which knows the logs folder.
- */
-export function workerLogs(dir: string, lines = 200): string {
-  const resolved = resolve(dir);
-  if (basename(dirname(resolved)) !== 'logs')
-    throw new LogPathInvalid('worker logs are read from the logs folder of the local cloud only');
-  return endpointLogs(dirname(resolved), basename(resolved), lines);
 }

@@ -75,6 +75,19 @@ describe('a QB job', () => {
     expect(await runJob(fine, {})).toEqual({ output: { error: null, ok: true } });
   });
 
+  it('fails a result nested deeper than the platform takes, instead of timing out', async () => {
+    type Deep = { a?: Deep };
+    const deep: Deep = {};
+    let at = deep;
+    for (let i = 0; i < 300; i++) at = at.a = {};
+    const d = definition(Endpoint.queue({ name: 'deep' }, async () => deep));
+    expect(await runJob(d, {})).toMatchObject({
+      error: expect.stringContaining(
+        'deep returned a value JSON cannot carry (it nests deeper than 128 levels)',
+      ),
+    });
+  });
+
   it('fails a result JSON cannot carry instead of sending something else', async () => {
     const d = definition(Endpoint.queue({ name: 'big' }, async () => ({ n: 10n })));
     expect(await runJob(d, {})).toMatchObject({

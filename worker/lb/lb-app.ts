@@ -82,10 +82,21 @@ export function createLbApp(
   app.setErrorHandler((error: { statusCode?: number; message?: string; code?: string }, _req, reply) => {
     const status =
       error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    // our own codes (JSON_TOO_DEEP...) go on the wire; fastify's (FST_...) are mapped
+    const own =
+      typeof error.code === 'string' &&
+      /^[A-Z][A-Z0-9_]+$/.test(error.code) &&
+      !error.code.startsWith('FST_');
     return sendError(
       reply,
       status,
-      status === 413 ? 'PAYLOAD_TOO_LARGE' : status < 500 ? 'BAD_REQUEST' : 'INTERNAL',
+      own && status < 500
+        ? String(error.code)
+        : status === 413
+          ? 'PAYLOAD_TOO_LARGE'
+          : status < 500
+            ? 'BAD_REQUEST'
+            : 'INTERNAL',
       error.message ?? 'error',
     );
   });

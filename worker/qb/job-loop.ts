@@ -133,6 +133,7 @@ export function startJobLoop(options: JobLoopOptions): {
       const base = fill(batch ? api.takeUrl.replace('/job-take/', '/job-take-batch/') : api.takeUrl);
       const url = `${base}${batch ? `&batch_size=${free}` : ''}&job_in_progress=${running.size > 0 ? 1 : 0}`;
       let jobs: unknown[];
+      const asked = Date.now();
       try {
         const res = await undici().request(url, {
           method: 'GET',
@@ -144,6 +145,8 @@ export function startJobLoop(options: JobLoopOptions): {
         });
         if (res.statusCode === 204 || res.statusCode === 400) {
           await res.body.dump();
+          // "no job" after a long poll: ask again at once; answered at once, wait a little (never spin)
+          if (Date.now() - asked < 100) await pause(500);
           continue;
         }
         if (res.statusCode === 429) {

@@ -1,5 +1,6 @@
 import type { QueueEndpointDefinition } from '../contract/endpoint-definition';
 import { endpointErrorOf } from '../contract/errors';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../contract/json-body';
 import { EMPTY_INPUT_SENTINEL, type JobDone } from '../contract/job';
 
 /** The handler's input: the job input with Flash's empty-input sentinel removed; null becomes {}. */
@@ -42,7 +43,11 @@ export async function runJob(definition: QueueEndpointDefinition, input: unknown
   }
   let json: unknown;
   try {
-    json = result === undefined ? null : JSON.parse(JSON.stringify(result) ?? 'null');
+    const text = result === undefined ? 'null' : (JSON.stringify(result) ?? 'null');
+    // the platform refuses a result nested deeper than any JSON it takes: say so here, not by a timeout
+    if (nestsDeeperThan(text, MAX_JSON_DEPTH))
+      throw new Error(`it nests deeper than ${MAX_JSON_DEPTH} levels`);
+    json = JSON.parse(text);
   } catch (error) {
     return failure(
       new TypeError(`${definition.name} returned a value JSON cannot carry (${(error as Error).message})`),
