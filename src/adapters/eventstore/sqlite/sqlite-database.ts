@@ -21,6 +21,12 @@ export interface LedgerDatabaseOptions {
   home?: string;
   /** Where one-line warnings go (a file or folder made private). Default: stderr. */
   warn?: (line: string) => void;
+  /**
+   * Skip SQLite's quick_check (it reads every page): only for a read-only open of a file that passed it
+   * as it is now (quick-check-memo.ts). The chain's tail and the neighbours are checked regardless.
+   * Default false.
+   */
+  skipQuickCheck?: boolean;
 }
 
 function ensureWritableDirectory(file: string): void {
@@ -59,14 +65,14 @@ function ensureWritableDirectory(file: string): void {
  * newer or damaged file (SQLite's quick_check), creates a new one unless the views or the local cloud
  * next to it remember events, migrates schema 1 (one transaction).
  */
-function ensureSchema(db: Database.Database, file: string): void {
+function ensureSchema(db: Database.Database, file: string, skipQuickCheck: boolean): void {
   let state = schemaState(db, file);
   if (state === 'empty') {
     const created = createSchema(db, file, () => assertNotShrunk(file, () => 0));
     if (created === 'created') return;
     state = created;
   }
-  const problem = quickCheck(db);
+  const problem = skipQuickCheck && state !== 'old' ? undefined : quickCheck(db);
   if (problem !== undefined) throw ledgerCorrupt(file, `SQLite's integrity check found: ${problem}`);
   if (state === 'old') migrateSchema(db, file);
 }
@@ -85,7 +91,7 @@ export function openLedgerDatabase(file: string, options: LedgerDatabaseOptions 
     if (created.has(file) || statSync(file).size === 0) assertNotShrunk(file, () => 0);
     db = new Database(file, { timeout: options.busyTimeoutMs ?? 5000 });
     db.pragma('application_id', { simple: true }); // reads the header: a non-SQLite file fails here, untouched
-    ensureSchema(db, file);
+    ensureSchema(db, file, options.skipQuickCheck ?? false);
     db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${(options.durability ?? 'full') === 'full' ? 'FULL' : 'NORMAL'}`);
     keepPrivate(
