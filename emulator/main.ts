@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createCloud } from './cloud-app';
@@ -12,6 +12,16 @@ function makePrivateDirectory(dir: string): void {
   }
 }
 
+/** The cloud's own folder holds keys: one that others can read (made by an older version) is closed, with a warning. */
+function keepPrivate(dir: string): void {
+  const mode = statSync(dir).mode & 0o777;
+  if ((mode & 0o077) === 0) return;
+  chmodSync(dir, 0o700);
+  process.stderr.write(
+    `${JSON.stringify({ level: 'warn', message: `${dir} was readable by others (mode ${mode.toString(8)}): set to 700` })}\n`,
+  );
+}
+
 /** `node emulator/main.ts`: the local cloud in the foreground (`flash cloud start` runs it in the background). */
 async function main(): Promise<void> {
   const flashHome = process.env.FLASH_HOME ? resolve(process.env.FLASH_HOME) : join(homedir(), '.flash');
@@ -20,6 +30,7 @@ async function main(): Promise<void> {
   mkdirSync(dirname(flashHome), { recursive: true });
   makePrivateDirectory(flashHome);
   makePrivateDirectory(home);
+  keepPrivate(home);
   const port = Number(new URL(process.env.FLASH_CLOUD_URL ?? 'http://127.0.0.1:7711').port || 7711);
   const cloud = await createCloud({
     home,

@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from '../../emulator/supervisor/free-port';
 import { tempDir } from '../support/ledger-processes';
@@ -64,5 +64,24 @@ describe("the local cloud's own folder", () => {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
     }
+  });
+
+  it('closes a cloud folder an older version left readable by others, with a warning', async () => {
+    const flashHome = join(tempDir('flash-folder-'), 'home');
+    mkdirSync(join(flashHome, 'cloud'), { recursive: true, mode: 0o755 });
+    chmodSync(join(flashHome, 'cloud'), 0o755);
+    let err = '';
+    const child = spawn('/bin/sh', [...UMASK_022, CLOUD], {
+      env: await envWithFreshHome(flashHome),
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    started.push(child);
+    child.stderr?.on('data', (c: Buffer) => (err += c.toString()));
+    for (let i = 0; i < 300 && !existsSync(join(flashHome, 'cloud', 'cloud.url')); i++)
+      await new Promise((r) => setTimeout(r, 50));
+    expect(modeOf(join(flashHome, 'cloud'))).toBe('700');
+    expect(err).toContain('was readable by others (mode 755): set to 700');
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
   });
 });
