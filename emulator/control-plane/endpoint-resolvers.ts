@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { ControlState } from '../state/control-state';
 import type { EndpointRecord, TemplateRecord } from '../state/records';
 
-/** RunPod's GPU pools (runpod-contract.md §1.4); `ANY` stands for all of them. */
+/** RunPod's GPU pool ids (as `gpuIds` takes them); `ANY` stands for all of them. */
 const GPU_POOLS = new Set([
   'ADA_24',
   'ADA_32_PRO',
@@ -41,7 +41,7 @@ const int = (min: number, max: number) => z.number().int().min(min).max(max);
 const id = z.string().min(1).max(64);
 
 /**
- * `EndpointInput` with the bounds RunPod documents (runpod-contract.md §1.3, §1.4, §2.2), and sane ones
+ * `EndpointInput` with the bounds RunPod documents for endpoints, GPU pools and execution timeouts, and sane ones
  * where it is silent: names 1-191 characters, workersMax at most 100, scalerValue 1-3600, gpuCount 1-8.
  */
 const endpointInputSchema = z

@@ -25,7 +25,7 @@ const parseDone = (body: unknown): JobDone | undefined => {
 };
 
 /**
- * The worker job API (runpod-contract.md §3): take with long poll, done, stream, stop, ping. A worker acts
+ * The worker job API RunPod's workers use: take with long poll, done, stream, stop, ping. A worker acts
  * only as a worker of the endpoint in the path, and only on the jobs it holds there; anything else is
  * answered 404/403 with a code, and changes nothing.
  */

@@ -8,12 +8,12 @@ const createVolume = z.object({
   dataCenterId: z.string().min(1).max(64),
 });
 
-/** REST v1 errors are `{"message"}` (runpod-contract.md §1.7); the code rides along. */
+/** RunPod's REST v1 errors are `{"message"}`; the code rides along. */
 const fail = (reply: FastifyReply, status: number, code: string, message: string): FastifyReply =>
   reply.code(status).send({ message, code });
 
 /**
- * REST v1 `/v1/networkvolumes` (runpod-contract.md §1.7, §5). Volumes are folders under `<home>/volumes`.
+ * RunPod's REST v1 `/v1/networkvolumes`. Volumes are folders under `<home>/volumes`.
  * Only the cloud's key may call these routes (route-auth.ts).
  */
 export function registerVolumeRoutes(app: FastifyInstance, state: ControlState): void {
