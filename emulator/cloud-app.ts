@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import { z } from 'zod';
+import { wireCode } from '../worker/contract/errors';
 import { jsonBodyParser } from '../worker/contract/json-body';
 import { registerGraphql } from './control-plane/graphql-route';
 import { Faults } from './control-plane/faults';
@@ -157,23 +158,7 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
   app.setErrorHandler((error: { statusCode?: number; message?: string; code?: unknown }, _req, reply) => {
     const status =
       error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
-    // our own codes (JSON_TOO_DEEP, LOG_PATH_INVALID...) go on the wire; fastify's (FST_...) are mapped
-    const own =
-      typeof error.code === 'string' &&
-      /^[A-Z][A-Z0-9_]+$/.test(error.code) &&
-      !error.code.startsWith('FST_');
-    return replyError(
-      reply,
-      status,
-      own
-        ? String(error.code)
-        : status === 413
-          ? 'PAYLOAD_TOO_LARGE'
-          : status < 500
-            ? 'BAD_REQUEST'
-            : 'INTERNAL',
-      error.message ?? 'error',
-    );
+    return replyError(reply, status, wireCode(error, status), error.message ?? 'error');
   });
   app.setNotFoundHandler((req, reply) =>
     replyError(reply, 404, 'NOT_FOUND', `no route ${req.method} ${req.url.split('?')[0]}`),

@@ -38,3 +38,13 @@ export function endpointErrorOf(
     message: typeof message === 'string' ? message : '',
   };
 }
+
+/**
+ * The code an HTTP error answer carries for an error a server caught: our own SCREAMING_SNAKE codes
+ * (JSON_TOO_DEEP, LOG_PATH_INVALID...) as they are, fastify's (FST_...) and anything else by status.
+ */
+export function wireCode(error: { code?: unknown }, status: number): string {
+  const code = error.code;
+  if (typeof code === 'string' && /^[A-Z][A-Z0-9_]+$/.test(code) && !code.startsWith('FST_')) return code;
+  return status === 413 ? 'PAYLOAD_TOO_LARGE' : status < 500 ? 'BAD_REQUEST' : 'INTERNAL';
+}

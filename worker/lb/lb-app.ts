@@ -1,6 +1,6 @@
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { LoadBalancedEndpointDefinition, RouteRequest } from '../contract/endpoint-definition';
-import { endpointErrorOf } from '../contract/errors';
+import { endpointErrorOf, wireCode } from '../contract/errors';
 import { jsonBodyParser } from '../contract/json-body';
 import type { WorkerLogger } from '../logger';
 import { routeAnswerOf } from './route-answer';
@@ -82,21 +82,11 @@ export function createLbApp(
   app.setErrorHandler((error: { statusCode?: number; message?: string; code?: string }, _req, reply) => {
     const status =
       error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
-    // our own codes (JSON_TOO_DEEP...) go on the wire; fastify's (FST_...) are mapped
-    const own =
-      typeof error.code === 'string' &&
-      /^[A-Z][A-Z0-9_]+$/.test(error.code) &&
-      !error.code.startsWith('FST_');
+    // a server error's own code is kept for its log; the caller is told INTERNAL
     return sendError(
       reply,
       status,
-      own && status < 500
-        ? String(error.code)
-        : status === 413
-          ? 'PAYLOAD_TOO_LARGE'
-          : status < 500
-            ? 'BAD_REQUEST'
-            : 'INTERNAL',
+      status < 500 ? wireCode(error, status) : 'INTERNAL',
       error.message ?? 'error',
     );
   });
