@@ -16,12 +16,12 @@ import { createCloud } from '../emulator/cloud-app';
 import { SqliteEventStore } from '../src/adapters/eventstore/sqlite/sqlite-event-store';
 import { createLedgerApp } from '../src/app.module';
 import { buildApp } from '../src/build/build-app';
-import { deployTarget } from '../src/commands/deployment/deploy-target';
+import { deployTarget } from '../src/adapters/runpod/deploy-target';
 import {
   deploymentRequest,
   driveDeployment,
   requestDeployment,
-} from '../src/commands/deployment/deploy-session';
+} from '../src/ledger/deploy-session';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SIZES = [1, 10, 50];

@@ -5,18 +5,18 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { EVENT_STORE, type EventStore } from './adapters/eventstore/eventstore.port';
 import { openEventStore } from './adapters/eventstore/open-event-store';
 import { ALL_PROJECTIONS } from './projections';
-import { ProjectionRunner } from './projections/projection-runner';
+import { ProjectionRunner } from './adapters/views/projection-runner';
 import { PROJECTION_RUNNER } from './projections/projection-runner.token';
 import { QUERY_HANDLERS } from './projections/queries';
-import { DEPLOY_TARGET, type DeployTarget } from './commands/deployment/deploy-target';
+import { DEPLOY_TARGET, type DeployTarget } from './adapters/runpod/deploy-target';
 import { DEPLOYMENT_HANDLERS } from './commands/deployment';
-import { ProvisioningReactor } from './commands/deployment/provisioning.reactor';
+import { ProvisioningReactor } from './reactors/provisioning.reactor';
 import {
   PUBLISH_POLICY,
   PublicationSaga,
   publishPolicyFromEnv,
   type PublishPolicy,
-} from './commands/deployment/publication.saga';
+} from './reactors/publication.saga';
 
 export interface LedgerAppOptions {
   /** The event store; default: the one `FLASH_LEDGER` selects (embedded SQLite unless it names EventStoreDB). */

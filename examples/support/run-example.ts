@@ -1,10 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Agent } from 'undici';
-import { cloudStatus } from '../../src/cli/cloud/cloud-process';
+import { cloudStatus } from '../../src/adapters/local-cloud/cloud-process';
 import { deployCommand } from '../../src/cli/commands/deploy.command';
 import { undeployCommand } from '../../src/cli/commands/undeploy.command';
-import { openLedger } from '../../src/cli/deploy/ledger-context';
+import { openLedger } from '../../src/ledger/ledger-context';
 import { environmentKey } from '../../src/projections';
 import { GetResourcesEndpoints } from '../../src/projections/queries';
 import { manifestSchema } from '../../worker/contract/manifest';

@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '../adapters/eventstore/eventstore.port';
-import { toDomainEvent } from '../commands/ledger/domain-events';
+import { toDomainEvent } from '../domain/domain-events';
 import { summarize } from '../projections/audit-log/audit-summary';
 import type { Column } from './output/table';
 

@@ -3,7 +3,7 @@ import { runInThisContext } from 'node:vm';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { Agent } from 'undici';
 import type { BuildFailed } from '../build/build-errors';
-import type { DeployTarget } from '../commands/deployment/deploy-target';
+import type { DeployTarget } from '../adapters/runpod/deploy-target';
 import { FLASH_RUNTIME } from '../../worker/contract/endpoint-definition';
 import { createLbApp } from '../../worker/lb/lb-app';
 import { createLogger } from '../../worker/logger';

@@ -1,9 +1,7 @@
 import type { EventMetadata } from '../adapters/eventstore/eventstore.port';
-import type { DeploymentEvent } from '../domain/deployment/deployment.events';
-import type { EnvironmentEvent } from '../domain/environment/environment';
+import type { DomainEvent } from '../domain/domain-events';
 
-/** A parsed deployment or environment event, as the ledger's `toDomainEvent` reads it. */
-export type DomainEvent = DeploymentEvent | EnvironmentEvent;
+export type { DomainEvent };
 export type DomainEventType = DomainEvent['type'];
 
 /** What a projection sees of one stored event: the typed event plus where and when it was recorded. */

@@ -9,7 +9,7 @@ import {
   RequestDeploymentCommand,
   ResumeDeploymentCommand,
 } from '../../src/commands/deployment/deployment.messages';
-import { appendDecided, type Caused } from '../../src/commands/ledger/aggregate';
+import { appendDecided, type Caused } from '../../src/commands/aggregate';
 import type { DeploymentCommand } from '../../src/domain/deployment/deployment.commands';
 import type { DeploymentEvent, DeploymentRequestedData } from '../../src/domain/deployment/deployment.events';
 import { ConcurrencyConflict, DomainError } from '../../src/domain/errors';

@@ -1,7 +1,7 @@
 import { request } from 'undici';
 import { createCloud } from '../../emulator/cloud-app';
 import { buildApp } from '../../src/build/build-app';
-import { deployTarget } from '../../src/commands/deployment/deploy-target';
+import { deployTarget } from '../../src/adapters/runpod/deploy-target';
 import { writeApp } from '../support/app-fixture';
 import { deployBuild, ledgerFor } from '../support/ledger-deploy';
 import { tempDir } from '../support/ledger-processes';
@@ -144,7 +144,7 @@ describe('redeploying through the ledger', () => {
 
       await faults(url, cloud.apiKey, { failStateManagerWrites: 0 });
       const { resumeDeployment, driveDeployment } =
-        await import('../../src/commands/deployment/deploy-session');
+        await import('../../src/ledger/deploy-session');
       const resumed = await resumeDeployment(h.ledger, failed.deploymentId, 'user:test');
       expect(resumed.ok).toBe(true);
       const end = await driveDeployment(h.ledger, failed.deploymentId);
@@ -180,7 +180,7 @@ describe('redeploying through the ledger', () => {
 
       await faults(url, cloud.apiKey, { failEndpointSaves: 0 });
       const { resumeDeployment, driveDeployment } =
-        await import('../../src/commands/deployment/deploy-session');
+        await import('../../src/ledger/deploy-session');
       expect((await resumeDeployment(h.ledger, failed.deploymentId, 'user:test')).ok).toBe(true);
       expect((await driveDeployment(h.ledger, failed.deploymentId)).status).toBe('succeeded');
       expect((await h.target.control.listEndpoints()).map((e) => e.name).sort()).toEqual([

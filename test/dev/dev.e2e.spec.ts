@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { request } from 'undici';
 import { createCloud } from '../../emulator/cloud-app';
 import { buildApp } from '../../src/build/build-app';
-import { deployTarget } from '../../src/commands/deployment/deploy-target';
+import { deployTarget } from '../../src/adapters/runpod/deploy-target';
 import { startDevServer } from '../../src/dev/dev-server';
 import { CODE_SHIPPING_LOADED } from '../../worker/contract/live';
 import { writeApp } from '../support/app-fixture';

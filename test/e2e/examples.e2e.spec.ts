@@ -1,5 +1,5 @@
 import { openEventStore } from '../../src/adapters/eventstore/open-event-store';
-import { stopCloud } from '../../src/cli/cloud/cloud-process';
+import { stopCloud } from '../../src/adapters/local-cloud/cloud-process';
 import { deploymentStream } from '../../src/domain/streams';
 import { EXAMPLES, runExample } from '../../examples/support/run-example';
 import { tempDir } from '../support/ledger-processes';

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { buildApp } from '../../src/build/build-app';
-import { startCloud, stopCloud } from '../../src/cli/cloud/cloud-process';
+import { startCloud, stopCloud } from '../../src/adapters/local-cloud/cloud-process';
 import { freePort } from '../../emulator/supervisor/free-port';
 import { copyFixtureApp } from '../support/app-fixture';
 import { cloudHttp } from '../support/cloud-http';

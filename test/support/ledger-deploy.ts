@@ -3,16 +3,16 @@ import { join } from 'node:path';
 import { SqliteEventStore } from '../../src/adapters/eventstore/sqlite/sqlite-event-store';
 import { createLedgerApp, type LedgerApp } from '../../src/app.module';
 import type { BuildResult } from '../../src/build/build-app';
-import { deployTarget, type DeployTarget } from '../../src/commands/deployment/deploy-target';
+import { deployTarget, type DeployTarget } from '../../src/adapters/runpod/deploy-target';
 import {
   deploymentRequest,
   driveDeployment,
   requestDeployment,
   type Progress,
-} from '../../src/commands/deployment/deploy-session';
+} from '../../src/ledger/deploy-session';
 import type { PreviousEndpoint } from '../../src/domain/deployment/deployment.events';
 import type { Deployment } from '../../src/domain/deployment/deployment.state';
-import type { PublishPolicy } from '../../src/commands/deployment/publication.saga';
+import type { PublishPolicy } from '../../src/reactors/publication.saga';
 import {
   ALL_PROJECTIONS,
   ENDPOINT_INVENTORY,

@@ -1,6 +1,6 @@
 import { auditLogProjection } from '../../projections/audit-log/audit-log.projection';
-import { readViews } from '../../projections/read-views';
-import { resolveDeploymentId } from '../deploy/deployment-id';
+import { readViews } from '../../adapters/views/read-views';
+import { resolveDeploymentId } from '../../ledger/deployment-id';
 import { printJson, printTable, shortTime } from '../output/print';
 
 export interface AuditOptions {

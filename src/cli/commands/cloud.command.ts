@@ -1,7 +1,7 @@
 import { request } from 'undici';
 import { z } from 'zod';
 import { FlashError } from '../../domain/errors';
-import { cloudStatus, startCloud, stopCloud } from '../cloud/cloud-process';
+import { cloudStatus, startCloud, stopCloud } from '../../adapters/local-cloud/cloud-process';
 
 const endpoints = z.object({
   data: z.object({

@@ -1,5 +1,5 @@
 import { checkEmbeddedLedger } from '../../adapters/eventstore/sqlite/sqlite-head';
-import { keyFingerprint } from '../../commands/deployment/deploy-target';
+import { keyFingerprint } from '../../adapters/runpod/deploy-target';
 import {
   deploymentRequest,
   driveDeployment,
@@ -8,7 +8,7 @@ import {
   requestDeployment,
   resumeDeployment,
   workLeft,
-} from '../../commands/deployment/deploy-session';
+} from '../../ledger/deploy-session';
 import type { RequestOutcome } from '../../commands/deployment/deployment.messages';
 import { planChanges } from '../../domain/deployment/deployment.work';
 import type { DeploymentEvent } from '../../domain/deployment/deployment.events';
@@ -17,16 +17,16 @@ import { previousEndpoints } from '../../projections';
 import { GetDeploymentHistory, GetEndpointInventory } from '../../projections/queries';
 import { checkName, locateApp } from '../app/locate-app';
 import { buildWithProgress } from '../deploy/build-step';
-import { parseTargetKind, resolveTarget } from '../deploy/cli-target';
+import { parseTargetKind, resolveTarget } from '../../ledger/target';
 import { reportDeployment } from '../deploy/deploy-report';
-import { resolveDeploymentId } from '../deploy/deployment-id';
+import { resolveDeploymentId } from '../../ledger/deployment-id';
 import { trapInterrupt } from '../deploy/interrupt';
-import { openLedger, type LedgerContext } from '../deploy/ledger-context';
-import { waitForLock } from '../deploy/lock-wait';
+import { openLedger, type LedgerContext } from '../../ledger/ledger-context';
+import { waitForLock } from '../../ledger/lock-wait';
 import { planCommand } from '../deploy/plan';
 import { progressLine } from '../deploy/render-progress';
-import { releaseFinished, toResume } from '../deploy/resume-target';
-import { whoAmI } from '../deploy/who';
+import { releaseFinished, toResume } from '../../ledger/resume-target';
+import { whoAmI } from '../../ledger/who';
 import { printJson } from '../output/print';
 import { progressOn, type Progress } from '../output/progress';
 

@@ -1,7 +1,7 @@
 import { locateApp } from '../app/locate-app';
 import { startDevServer } from '../../dev/dev-server';
 import { FlashError } from '../../domain/errors';
-import { parseTargetKind, resolveTarget } from '../deploy/cli-target';
+import { parseTargetKind, resolveTarget } from '../../ledger/target';
 
 export interface DevOptions {
   app?: string;

@@ -1,6 +1,6 @@
 import { appNameOf, findAppRoot } from '../app/locate-app';
 import { deploymentHistoryProjection } from '../../projections/deployment-history/deployment-history.projection';
-import { readViews } from '../../projections/read-views';
+import { readViews } from '../../adapters/views/read-views';
 import { checkName } from '../app/locate-app';
 import { printJson, printTable, seconds, shortTime, statusStyle, stdoutColors } from '../output/print';
 

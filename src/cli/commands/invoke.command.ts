@@ -1,8 +1,8 @@
 import { parseJson } from '../../../worker/contract/json-body';
 import { FlashError, NotFound } from '../../domain/errors';
 import { environmentKey } from '../../projections/projection';
-import { parseTargetKind, resolveTarget } from '../deploy/cli-target';
-import { readViews } from '../../projections/read-views';
+import { parseTargetKind, resolveTarget } from '../../ledger/target';
+import { readViews } from '../../adapters/views/read-views';
 import { resourcesEndpointsProjection } from '../../projections/resources-endpoints/resources-endpoints.projection';
 import { printJson } from '../output/print';
 import { progressOn } from '../output/progress';

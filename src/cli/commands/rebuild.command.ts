@@ -1,6 +1,6 @@
 import { ALL_PROJECTIONS, ProjectionRunner } from '../../projections';
 import { openEventStore } from '../../adapters/eventstore/open-event-store';
-import { viewsFile } from '../../projections/read-views';
+import { viewsFile } from '../../adapters/views/read-views';
 import { CommandExit, EXIT } from '../errors';
 import { printJson, printTable } from '../output/print';
 

@@ -1,9 +1,9 @@
 import { openEventStore } from '../../adapters/eventstore/open-event-store';
-import { isDeploymentEvent, toDomainEvent } from '../../commands/ledger/domain-events';
+import { isDeploymentEvent, toDomainEvent } from '../../domain/domain-events';
 import { evolve, initialState } from '../../domain/deployment/deployment.decider';
 import type { Deployment } from '../../domain/deployment/deployment.state';
 import { NotFound } from '../../domain/errors';
-import { resolveDeploymentId } from '../deploy/deployment-id';
+import { resolveDeploymentId } from '../../ledger/deployment-id';
 import { printJson, printTable } from '../output/print';
 import { deploymentStream } from '../../domain/streams';
 

@@ -2,7 +2,7 @@ import { deploymentHistoryProjection } from '../../projections/deployment-histor
 import type { DeploymentRecord } from '../../projections/deployment-history/deployment-history.projection';
 import { endpointInventoryProjection } from '../../projections/endpoint-inventory/endpoint-inventory.projection';
 import { environmentKey } from '../../projections/projection';
-import { readViews } from '../../projections/read-views';
+import { readViews } from '../../adapters/views/read-views';
 import { resourcesEndpointsProjection } from '../../projections/resources-endpoints/resources-endpoints.projection';
 import { NotFound } from '../../domain/errors';
 import { checkName, locateApp } from '../app/locate-app';

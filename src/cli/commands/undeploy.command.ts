@@ -1,15 +1,15 @@
-import type { DeployTarget } from '../../commands/deployment/deploy-target';
+import type { DeployTarget } from '../../adapters/runpod/deploy-target';
 import {
   deploymentRequest,
   driveDeployment,
   requestDeployment,
-} from '../../commands/deployment/deploy-session';
+} from '../../ledger/deploy-session';
 import type { PreviousEndpoint } from '../../domain/deployment/deployment.events';
 import { FlashError } from '../../domain/errors';
-import { parseTargetKind, resolveTarget } from '../deploy/cli-target';
-import { openLedger } from '../deploy/ledger-context';
+import { parseTargetKind, resolveTarget } from '../../ledger/target';
+import { openLedger } from '../../ledger/ledger-context';
 import { progressLine } from '../deploy/render-progress';
-import { whoAmI } from '../deploy/who';
+import { whoAmI } from '../../ledger/who';
 import { GetEndpointInventory } from '../../projections/queries';
 import { previousEndpoints } from '../../projections';
 import { CommandExit, EXIT } from '../errors';

@@ -1,18 +1,18 @@
-import { keyFingerprint } from '../../commands/deployment/deploy-target';
-import { plannedResources } from '../../commands/deployment/deploy-session';
+import { keyFingerprint } from '../../adapters/runpod/deploy-target';
+import { plannedResources } from '../../ledger/deploy-session';
 import { planChanges } from '../../domain/deployment/deployment.work';
 import {
   endpointInventoryProjection,
   previousEndpoints,
 } from '../../projections/endpoint-inventory/endpoint-inventory.projection';
-import { readViews } from '../../projections/read-views';
-import { cloudStatus } from '../cloud/cloud-process';
+import { readViews } from '../../adapters/views/read-views';
+import { cloudStatus } from '../../adapters/local-cloud/cloud-process';
 import { locateApp } from '../app/locate-app';
 import { CommandExit, EXIT } from '../errors';
 import { printJson, printTable, stdoutColors } from '../output/print';
 import { progressOn } from '../output/progress';
 import { buildWithProgress } from './build-step';
-import type { TargetKind } from './cli-target';
+import type { TargetKind } from '../../ledger/target';
 
 const MARK = { created: '+', updated: '~', unchanged: '=', removed: '-' } as const;
 

@@ -1,7 +1,7 @@
 import { Command } from '@nestjs/cqrs';
 import type { DeploymentCommand } from '../../domain/deployment/deployment.commands';
 import type { DeploymentEvent, DeploymentRequestedData } from '../../domain/deployment/deployment.events';
-import type { Caused } from '../ledger/aggregate';
+import type { Caused } from '../aggregate';
 
 /** Records one step of a deployment (load, decide, append); answers the events it appended. */
 export class ExecuteDeploymentCommand extends Command<DeploymentEvent[]> {

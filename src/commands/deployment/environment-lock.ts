@@ -9,8 +9,8 @@ import {
   type EnvironmentEvent,
 } from '../../domain/environment/environment';
 import { deploymentStream, environmentStream } from '../../domain/streams';
-import { appendDecided, load, retryOnConflict, type Caused } from '../ledger/aggregate';
-import { isDeploymentEvent, isEnvironmentEvent, toDomainEvent } from '../ledger/domain-events';
+import { appendDecided, load, retryOnConflict, type Caused } from '../aggregate';
+import { isDeploymentEvent, isEnvironmentEvent, toDomainEvent } from '../../domain/domain-events';
 
 /** Whether a deployment has ended (so a lock it still holds may be taken over). */
 async function hasEnded(store: EventStore, deploymentId: string): Promise<boolean> {

@@ -4,8 +4,8 @@ import { EVENT_STORE, type EventStore } from '../../adapters/eventstore/eventsto
 import { decide, evolve, initialState, type Deployment } from '../../domain/deployment/deployment.decider';
 import { DEPLOYMENT_EVENTS_VERSION, type DeploymentEvent } from '../../domain/deployment/deployment.events';
 import { deploymentStream } from '../../domain/streams';
-import { appendDecided, load, retryOnConflict } from '../ledger/aggregate';
-import { isDeploymentEvent } from '../ledger/domain-events';
+import { appendDecided, load, retryOnConflict } from '../aggregate';
+import { isDeploymentEvent } from '../../domain/domain-events';
 import { ExecuteDeploymentCommand } from './deployment.messages';
 
 /**

@@ -4,7 +4,7 @@ import { EVENT_STORE, type EventStore } from '../../adapters/eventstore/eventsto
 import { fold } from '../../domain/deployment/deployment.decider';
 import { DomainError } from '../../domain/errors';
 import { deploymentStream } from '../../domain/streams';
-import { isDeploymentEvent, toDomainEvent } from '../ledger/domain-events';
+import { isDeploymentEvent, toDomainEvent } from '../../domain/domain-events';
 import {
   ExecuteDeploymentCommand,
   ResumeDeploymentCommand,

@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import type { ProjectionRunner } from '../projection-runner';
+import type { ProjectionRunner } from '../../adapters/views/projection-runner';
 import { PROJECTION_RUNNER } from '../projection-runner.token';
 import { auditLogProjection, type AuditLogView } from './audit-log.projection';
 

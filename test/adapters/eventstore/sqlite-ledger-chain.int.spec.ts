@@ -8,7 +8,7 @@ import { chainHash, GENESIS_HASH } from '../../../src/adapters/eventstore/sqlite
 import { SqliteEventStore } from '../../../src/adapters/eventstore/sqlite/sqlite-event-store';
 import type { EventRow } from '../../../src/adapters/eventstore/sqlite/sqlite-rows';
 import { verifySqliteLedger } from '../../../src/adapters/eventstore/sqlite/sqlite-verify';
-import { openLedger } from '../../../src/cli/deploy/ledger-context';
+import { openLedger } from '../../../src/ledger/ledger-context';
 import { runLedgerChild, tempDir } from '../../support/ledger-processes';
 import { editThroughSql, fileHash, flipByteOf, overwriteMiddlePage } from './ledger-damage';
 

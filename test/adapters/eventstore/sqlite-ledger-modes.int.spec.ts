@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { SqliteEventStore } from '../../../src/adapters/eventstore/sqlite/sqlite-event-store';
-import { ViewTable } from '../../../src/projections/view-table';
+import { ViewTable } from '../../../src/adapters/views/view-table';
 import { tempDir } from '../../support/ledger-processes';
 
 const modeOf = (path: string): string => (statSync(path).mode & 0o777).toString(8);

@@ -9,7 +9,7 @@ import { SqliteEventStore } from '../../../src/adapters/eventstore/sqlite/sqlite
 import { sqliteLedgerHead } from '../../../src/adapters/eventstore/sqlite/sqlite-head';
 import { verifySqliteLedger } from '../../../src/adapters/eventstore/sqlite/sqlite-verify';
 import { ALL_PROJECTIONS, deploymentHistoryProjection, ProjectionRunner } from '../../../src/projections';
-import { readViews } from '../../../src/projections/read-views';
+import { readViews } from '../../../src/adapters/views/read-views';
 import { succeededDeployment } from '../../projections/facts';
 import { record } from '../../projections/support';
 import { tempDir } from '../../support/ledger-processes';

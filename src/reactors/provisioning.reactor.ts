@@ -1,14 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { EVENT_STORE, type EventStore, type RecordedEvent } from '../../adapters/eventstore/eventstore.port';
-import { endpointSpec } from '../../adapters/runpod/endpoint-spec';
-import type { RunpodEndpoint } from '../../adapters/runpod/runpod-control-plane';
-import type { StartedDeployment } from '../../domain/deployment/deployment.state';
-import type { Work } from '../../domain/deployment/deployment.work';
-import { FlashError } from '../../domain/errors';
-import { manifestSchema } from '../../../worker/contract/manifest';
+import { EVENT_STORE, type EventStore, type RecordedEvent } from '../adapters/eventstore/eventstore.port';
+import { endpointSpec } from '../adapters/runpod/endpoint-spec';
+import type { RunpodEndpoint } from '../adapters/runpod/runpod-control-plane';
+import type { StartedDeployment } from '../domain/deployment/deployment.state';
+import type { Work } from '../domain/deployment/deployment.work';
+import { FlashError } from '../domain/errors';
+import { manifestSchema } from '../../worker/contract/manifest';
 import { DeploymentDriver } from './deployment-driver';
-import { DEPLOY_TARGET, keyFingerprint, type DeployTarget } from './deploy-target';
+import { DEPLOY_TARGET, keyFingerprint, type DeployTarget } from '../adapters/runpod/deploy-target';
 import { describe, nowIso, recorder, sha256File } from './reactor-context';
 
 const KINDS = new Set<Work['kind']>(['activate-build', 'provision', 'collect-url', 'remove']);

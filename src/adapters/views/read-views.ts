@@ -1,9 +1,9 @@
 import { join } from 'node:path';
-import { ledgerShrunk } from '../adapters/eventstore/eventstore.errors';
-import { flashHome, homeOfLedger, ledgerConfigFromEnv } from '../adapters/eventstore/ledger-config';
-import { viewsAt } from '../adapters/eventstore/sqlite/ledger-witnesses';
-import { sqliteLedgerHead } from '../adapters/eventstore/sqlite/sqlite-head';
-import type { Projection } from './projection';
+import { ledgerShrunk } from '../eventstore/eventstore.errors';
+import { flashHome, homeOfLedger, ledgerConfigFromEnv } from '../eventstore/ledger-config';
+import { viewsAt } from '../eventstore/sqlite/ledger-witnesses';
+import { sqliteLedgerHead } from '../eventstore/sqlite/sqlite-head';
+import type { Projection } from '../../projections/projection';
 import { ViewTable } from './view-table';
 
 /** `$FLASH_HOME/projections.db`: where the CLI keeps its views. */
@@ -54,7 +54,7 @@ export async function readViews<const V extends readonly Projection<unknown>[]>(
     }
   }
   const [{ openEventStore }, { ProjectionRunner }] = await Promise.all([
-    import('../adapters/eventstore/open-event-store'),
+    import('../eventstore/open-event-store'),
     import('./projection-runner'),
   ]);
   const store = await openEventStore(config);

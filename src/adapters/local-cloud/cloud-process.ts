@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { errnoOf, makeDirectory } from '../../adapters/eventstore/sqlite/make-directory';
+import { errnoOf, makeDirectory } from '../eventstore/sqlite/make-directory';
 import { dirname, join, resolve } from 'node:path';
 import { request } from 'undici';
 import { FlashError } from '../../domain/errors';
-import { flashHome } from '../../adapters/eventstore/ledger-config';
+import { flashHome } from '../eventstore/ledger-config';
 
 export interface CloudInfo {
   running: boolean;

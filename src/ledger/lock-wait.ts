@@ -1,6 +1,6 @@
-import { activeHolder } from '../../commands/deployment/environment-lock';
+import { activeHolder } from '../commands/deployment/environment-lock';
 import type { LedgerContext } from './ledger-context';
-import type { Progress } from '../output/progress';
+import type { Progress } from '../cli/output/progress';
 
 /**
  * Waits up to `seconds` for another deployment to release the environment (`--lock-timeout`). Returns

@@ -1,9 +1,9 @@
 import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { makeDirectory } from '../adapters/eventstore/sqlite/make-directory';
-import { keepPrivate, withSidecars } from '../adapters/eventstore/sqlite/private-files';
-import { FlashError, ValidationFailed } from '../domain/errors';
+import { makeDirectory } from '../eventstore/sqlite/make-directory';
+import { keepPrivate, withSidecars } from '../eventstore/sqlite/private-files';
+import { FlashError, ValidationFailed } from '../../domain/errors';
 
 /** One stored view and the ledger position of the last event applied to it (undefined: none yet). */
 export interface StoredView {

@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import { QueryBus, type Query } from '@nestjs/cqrs';
-import { flashHome } from '../../adapters/eventstore/ledger-config';
-import { openEventStore } from '../../adapters/eventstore/open-event-store';
-import { createLedgerApp, type LedgerApp } from '../../app.module';
-import type { DeployTarget } from '../../commands/deployment/deploy-target';
-import type { ProjectionRunner } from '../../projections/projection-runner';
+import { flashHome } from '../adapters/eventstore/ledger-config';
+import { openEventStore } from '../adapters/eventstore/open-event-store';
+import { createLedgerApp, type LedgerApp } from '../app.module';
+import type { DeployTarget } from '../adapters/runpod/deploy-target';
+import type { ProjectionRunner } from '../adapters/views/projection-runner';
 
 export interface LedgerContext {
   ledger: LedgerApp;

@@ -1,6 +1,6 @@
-import { FlashError, NotFound } from '../../domain/errors';
-import { deploymentHistoryProjection } from '../../projections/deployment-history/deployment-history.projection';
-import { readViews } from '../../projections/read-views';
+import { FlashError, NotFound } from '../domain/errors';
+import { deploymentHistoryProjection } from '../projections/deployment-history/deployment-history.projection';
+import { readViews } from '../adapters/views/read-views';
 
 const MIN_PREFIX = 4;
 

@@ -1,9 +1,16 @@
-import type { RecordedEvent } from '../../adapters/eventstore/eventstore.port';
-import { ValidationFailed } from '../../domain/errors';
-import { deploymentEventSchema, type DeploymentEvent } from '../../domain/deployment/deployment.events';
-import { environmentEventSchema, type EnvironmentEvent } from '../../domain/environment/environment';
+import { ValidationFailed } from './errors';
+import { deploymentEventSchema, type DeploymentEvent } from './deployment/deployment.events';
+import { environmentEventSchema, type EnvironmentEvent } from './environment/environment';
 
 export type DomainEvent = DeploymentEvent | EnvironmentEvent;
+
+/** What parsing needs of a stored event (the event store's record has more). */
+export interface StoredEvent {
+  id: string;
+  type: string;
+  data: unknown;
+  position: bigint;
+}
 
 const DEPLOYMENT_TYPES = new Set<string>(deploymentEventSchema.options.map((o) => o.shape.type.value));
 const ENVIRONMENT_TYPES = new Set<string>(environmentEventSchema.options.map((o) => o.shape.type.value));
@@ -13,7 +20,7 @@ const ENVIRONMENT_TYPES = new Set<string>(environmentEventSchema.options.map((o)
  * Version 1 is the only shape so far; an older version would pass through its upcaster here.
  * Events of other kinds (demo, external) answer undefined.
  */
-export function toDomainEvent(recorded: RecordedEvent): DomainEvent | undefined {
+export function toDomainEvent(recorded: StoredEvent): DomainEvent | undefined {
   const schema = DEPLOYMENT_TYPES.has(recorded.type)
     ? deploymentEventSchema
     : ENVIRONMENT_TYPES.has(recorded.type)

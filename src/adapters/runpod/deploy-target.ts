@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { Agent, type Dispatcher } from 'undici';
-import { GraphqlClient } from '../../adapters/runpod/graphql-client';
-import { RunpodControlPlane } from '../../adapters/runpod/runpod-control-plane';
-import { RunpodRest } from '../../adapters/runpod/runpod-rest';
+import { GraphqlClient } from './graphql-client';
+import { RunpodControlPlane } from './runpod-control-plane';
+import { RunpodRest } from './runpod-rest';
 
 /** Where a deployment goes: the local cloud or RunPod, through the same adapter; only URLs and key differ. */
 export interface DeployTarget {

@@ -1,4 +1,4 @@
-import type { EventStore, RecordedEvent } from '../adapters/eventstore/eventstore.port';
+import type { EventStore, RecordedEvent } from '../eventstore/eventstore.port';
 
 /**
  * The ledger after `after` (exclusive; undefined = from the start), page by page. `readAll` is inclusive

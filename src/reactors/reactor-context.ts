@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import type { CommandBus } from '@nestjs/cqrs';
-import type { RecordedEvent } from '../../adapters/eventstore/eventstore.port';
-import type { DeploymentCommand } from '../../domain/deployment/deployment.commands';
-import type { DeploymentEvent } from '../../domain/deployment/deployment.events';
-import { FlashError } from '../../domain/errors';
-import { ExecuteDeploymentCommand } from './deployment.messages';
+import type { RecordedEvent } from '../adapters/eventstore/eventstore.port';
+import type { DeploymentCommand } from '../domain/deployment/deployment.commands';
+import type { DeploymentEvent } from '../domain/deployment/deployment.events';
+import { FlashError } from '../domain/errors';
+import { ExecuteDeploymentCommand } from '../commands/deployment/deployment.messages';
 
 /** Records a reactor's outcome through the command bus, caused by the event that triggered it. */
 export function recorder(commands: CommandBus, actor: string) {

@@ -1,6 +1,6 @@
-import type { EventStore, ExpectedRevision } from '../../adapters/eventstore/eventstore.port';
-import { ConcurrencyConflict } from '../../domain/errors';
-import { toDomainEvent, type DomainEvent } from './domain-events';
+import type { EventStore, ExpectedRevision } from '../adapters/eventstore/eventstore.port';
+import { ConcurrencyConflict } from '../domain/errors';
+import { toDomainEvent, type DomainEvent } from '../domain/domain-events';
 
 export interface Loaded<S> {
   state: S;

@@ -1,29 +1,29 @@
 import { randomUUID } from 'node:crypto';
 import { CommandBus } from '@nestjs/cqrs';
-import type { RecordedEvent } from '../../adapters/eventstore/eventstore.port';
-import type { LedgerApp } from '../../app.module';
-import { fold } from '../../domain/deployment/deployment.decider';
+import type { RecordedEvent } from '../adapters/eventstore/eventstore.port';
+import type { LedgerApp } from '../app.module';
+import { fold } from '../domain/deployment/deployment.decider';
 import type {
   DeploymentEvent,
   DeploymentRequestedData,
   PlannedResource,
   PreviousEndpoint,
-} from '../../domain/deployment/deployment.events';
-import type { Deployment } from '../../domain/deployment/deployment.state';
-import { deploymentStream } from '../../domain/streams';
-import type { Manifest } from '../../../worker/contract/manifest';
-import { isDeploymentEvent, toDomainEvent } from '../ledger/domain-events';
+} from '../domain/deployment/deployment.events';
+import type { Deployment } from '../domain/deployment/deployment.state';
+import { deploymentStream } from '../domain/streams';
+import type { Manifest } from '../../worker/contract/manifest';
+import { isDeploymentEvent, toDomainEvent } from '../domain/domain-events';
 import {
   ExecuteDeploymentCommand,
   ReleaseEnvironmentCommand,
   RequestDeploymentCommand,
   ResumeDeploymentCommand,
   type RequestOutcome,
-} from './deployment.messages';
-import { keyFingerprint, type DeployTarget } from './deploy-target';
-import { ProvisioningReactor } from './provisioning.reactor';
-import { PublicationSaga } from './publication.saga';
-import { nowIso, sha256File } from './reactor-context';
+} from '../commands/deployment/deployment.messages';
+import { keyFingerprint, type DeployTarget } from '../adapters/runpod/deploy-target';
+import { ProvisioningReactor } from '../reactors/provisioning.reactor';
+import { PublicationSaga } from '../reactors/publication.saga';
+import { nowIso, sha256File } from '../reactors/reactor-context';
 
 export interface Who {
   requestedBy: string;

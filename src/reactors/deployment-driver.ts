@@ -1,10 +1,10 @@
-import type { EventStore, RecordedEvent } from '../../adapters/eventstore/eventstore.port';
-import { evolve, initialState, type Deployment } from '../../domain/deployment/deployment.decider';
-import type { StartedDeployment } from '../../domain/deployment/deployment.state';
-import { pendingWork, type Work } from '../../domain/deployment/deployment.work';
-import { deploymentStream } from '../../domain/streams';
-import { load } from '../ledger/aggregate';
-import { isDeploymentEvent } from '../ledger/domain-events';
+import type { EventStore, RecordedEvent } from '../adapters/eventstore/eventstore.port';
+import { evolve, initialState, type Deployment } from '../domain/deployment/deployment.decider';
+import type { StartedDeployment } from '../domain/deployment/deployment.state';
+import { pendingWork, type Work } from '../domain/deployment/deployment.work';
+import { deploymentStream } from '../domain/streams';
+import { load } from '../commands/aggregate';
+import { isDeploymentEvent } from '../domain/domain-events';
 
 export type Perform = (
   work: Work,

@@ -1,6 +1,6 @@
-import { FlashError } from '../../domain/errors';
-import { deployTarget, type DeployTarget } from '../../commands/deployment/deploy-target';
-import { cloudStatus, startCloud } from '../cloud/cloud-process';
+import { FlashError } from '../domain/errors';
+import { deployTarget, type DeployTarget } from '../adapters/runpod/deploy-target';
+import { cloudStatus, startCloud } from '../adapters/local-cloud/cloud-process';
 
 export type TargetKind = 'local' | 'runpod';
 

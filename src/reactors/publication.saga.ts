@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { EVENT_STORE, type EventStore, type RecordedEvent } from '../../adapters/eventstore/eventstore.port';
-import { canonicalJson } from '../../build/config-hash';
-import type { StartedDeployment } from '../../domain/deployment/deployment.state';
-import type { Work } from '../../domain/deployment/deployment.work';
+import { EVENT_STORE, type EventStore, type RecordedEvent } from '../adapters/eventstore/eventstore.port';
+import { canonicalJson } from '../build/config-hash';
+import type { StartedDeployment } from '../domain/deployment/deployment.state';
+import type { Work } from '../domain/deployment/deployment.work';
 import { DeploymentDriver } from './deployment-driver';
-import { ReleaseEnvironmentCommand } from './deployment.messages';
-import { DEPLOY_TARGET, type DeployTarget } from './deploy-target';
+import { ReleaseEnvironmentCommand } from '../commands/deployment/deployment.messages';
+import { DEPLOY_TARGET, type DeployTarget } from '../adapters/runpod/deploy-target';
 import { describe, nowIso, recorder } from './reactor-context';
 
 /** How the saga retries the State Manager write. */

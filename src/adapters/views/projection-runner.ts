@@ -1,11 +1,11 @@
-import { ledgerShrunk } from '../adapters/eventstore/eventstore.errors';
-import type { EventStore, RecordedEvent } from '../adapters/eventstore/eventstore.port';
-import { viewsAt } from '../adapters/eventstore/sqlite/ledger-witnesses';
-import { toDomainEvent } from '../commands/ledger/domain-events';
-import { FlashError } from '../domain/errors';
-import { canonicalJson } from './canonical-json';
+import { ledgerShrunk } from '../eventstore/eventstore.errors';
+import type { EventStore, RecordedEvent } from '../eventstore/eventstore.port';
+import { viewsAt } from '../eventstore/sqlite/ledger-witnesses';
+import { toDomainEvent } from '../../domain/domain-events';
+import { FlashError } from '../../domain/errors';
+import { canonicalJson } from '../../projections/canonical-json';
 import { ledgerPagesAfter } from './ledger-pages';
-import type { DomainEvent, ProjectedEvent, Projection } from './projection';
+import type { DomainEvent, ProjectedEvent, Projection } from '../../projections/projection';
 import { ViewTable, type StoredView } from './view-table';
 
 export interface ProjectionRunnerOptions {

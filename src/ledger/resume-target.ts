@@ -1,7 +1,7 @@
 import { CommandBus } from '@nestjs/cqrs';
-import { ReleaseEnvironmentCommand } from '../../commands/deployment/deployment.messages';
-import { FlashError } from '../../domain/errors';
-import { GetDeploymentHistory } from '../../projections/queries';
+import { ReleaseEnvironmentCommand } from '../commands/deployment/deployment.messages';
+import { FlashError } from '../domain/errors';
+import { GetDeploymentHistory } from '../projections/queries';
 import type { LedgerContext } from './ledger-context';
 
 export /** The deployment `--resume` continues: the one named, else the environment's latest unfinished one (undefined: none). */
