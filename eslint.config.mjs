@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { boundaries } from './eslint.boundaries.mjs';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '**/.flash/**'] },
@@ -13,6 +14,7 @@ export default tseslint.config(
       'no-console': ['error', { allow: ['warn', 'error'] }],
     },
   },
+  ...boundaries,
   {
     files: ['src/cli/**/*.ts', 'bench/**/*.ts', 'test/support/*-child.ts'],
     rules: { 'no-console': 'off' },

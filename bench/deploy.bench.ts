@@ -13,15 +13,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCloud } from '../emulator/cloud-app';
-import { SqliteEventStore } from '../src/adapters/eventstore/sqlite/sqlite-event-store';
-import { createLedgerApp } from '../src/app.module';
 import { buildApp } from '../src/build/build-app';
-import { deployTarget } from '../src/adapters/runpod/deploy-target';
-import {
-  deploymentRequest,
-  driveDeployment,
-  requestDeployment,
-} from '../src/ledger/deploy-session';
+import { Ledger } from '../src/ledger/ledger';
+import { deploymentRequest } from '../src/ledger/request';
+import { deployTarget } from '../src/ledger/target';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SIZES = [1, 10, 50];
@@ -55,9 +50,8 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'flash-bench-deploy-'));
   const cloud = await createCloud({ home: join(dir, 'cloud'), takeWaitMs: 20_000 });
   const url = await cloud.listen(0);
-  const store = new SqliteEventStore(join(dir, 'ledger.db'));
   const target = deployTarget({ kind: 'local', url, apiKey: cloud.apiKey });
-  const ledger = await createLedgerApp({ store, target });
+  const ledger = await Ledger.open({ home: dir, target });
   const results: Record<string, unknown> = {};
   try {
     for (const n of SIZES) {
@@ -79,13 +73,14 @@ async function main(): Promise<void> {
           artifact: { path: build.artifactPath, bytes: build.artifactBytes },
           previous: {},
           who: { requestedBy: 'user:bench', host: hostname(), gitCommit: null },
+          at: ledger.now(),
         });
-        const outcome = await requestDeployment(ledger, request);
+        const outcome = await ledger.request(request);
         if (!outcome.ok) throw new Error(`${outcome.code}: ${outcome.message}`);
-        const state = await driveDeployment(ledger, request.deploymentId);
+        const state = await ledger.drive(request.deploymentId);
         walls.push(performance.now() - t);
         if (state.status !== 'succeeded') throw new Error(`deployment ended ${state.status}`);
-        const events = await store.read(`deployment-${request.deploymentId}`);
+        const events = await ledger.store.read(`deployment-${request.deploymentId}`);
         const at = (type: string, last = false): number => {
           const found = last
             ? [...events].reverse().find((e) => e.type === type)
@@ -117,7 +112,6 @@ async function main(): Promise<void> {
   } finally {
     await ledger.close();
     await target.close();
-    await store.close();
     await cloud.close();
     rmSync(dir, { recursive: true, force: true });
   }

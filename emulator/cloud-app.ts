@@ -1,26 +1,18 @@
-import Fastify, { type FastifyInstance } from 'fastify';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
 import { join } from 'node:path';
-import { Agent, request } from 'undici';
-import { z } from 'zod';
-import { wireCode } from '../worker/contract/errors';
-import { jsonBodyParser } from '../worker/contract/json-body';
-import { registerGraphql } from './control-plane/graphql-route';
+import { Agent } from 'undici';
+import { cloudApiKey, resultLimitsFrom } from './cloud-settings';
 import { Faults } from './control-plane/faults';
-import { JobQueue, type ResultLimits } from './data-plane/job-queue';
-import { registerLbGateway } from './data-plane/lb-gateway';
-import { registerQueueRoutes } from './data-plane/queue-routes';
+import { JobQueue } from './data-plane/job-queue';
 import { StopRequests } from './data-plane/stop-requests';
-import { registerWorkerRoutes } from './data-plane/worker-routes';
-import { replyError } from './http/errors';
-import { registerRouteAuth } from './http/route-auth';
-import { registerUploadRoutes } from './http/upload-routes';
-import { registerVolumeRoutes } from './http/volume-routes';
+import { webhookDelivery } from './data-plane/webhook-delivery';
+import { createCloudHttpApp } from './http/cloud-http-app';
 import { CloudDb } from './state/cloud-db';
 import { ControlState } from './state/control-state';
 import { Supervisor } from './supervisor/supervisor';
 import { workerEntry } from './supervisor/worker-entry';
+
+export { cloudApiKey, CloudSettingInvalid, resultLimitsFrom } from './cloud-settings';
 
 export interface CloudOptions {
   /** `$FLASH_HOME/cloud`: state, artifacts, unpacked apps, volumes, logs, the API key. */
@@ -45,60 +37,6 @@ export interface Cloud {
   close(): Promise<void>;
 }
 
-/** The cloud's API key, created on first start at `<home>/api-key` (mode 600). */
-export function cloudApiKey(home: string): string {
-  const file = join(home, 'api-key');
-  if (!existsSync(file)) {
-    mkdirSync(home, { recursive: true });
-    writeFileSync(file, `rpa_local_${randomBytes(24).toString('hex')}\n`, { mode: 0o600 });
-  }
-  return readFileSync(file, 'utf8').trim();
-}
-
-/** A cloud setting in its environment that cannot be used; the cloud does not start. */
-export class CloudSettingInvalid extends Error {
-  readonly code = 'CLOUD_SETTING_INVALID';
-}
-
-const positiveWhole = z.preprocess(
-  (v) => (v === '' ? undefined : v),
-  z
-    .string()
-    .regex(/^\d+$/, 'a positive whole number')
-    .transform(Number)
-    .pipe(z.number().int().min(1).max(Number.MAX_SAFE_INTEGER))
-    .optional(),
-);
-const resultSettings = z.object({
-  FLASH_CLOUD_RESULT_TTL_MS: positiveWhole,
-  FLASH_CLOUD_RESULT_MAX_COUNT: positiveWhole,
-  FLASH_CLOUD_RESULT_MAX_BYTES: positiveWhole,
-});
-
-/**
- * How long, and how many, finished /run results the cloud keeps, from its environment; the oldest result
- * goes first when a count or byte limit is passed, and its /status then answers 404 as for an expired job.
- * - `FLASH_CLOUD_RESULT_TTL_MS`: time a /run result is kept after it ends. Default 1800000 (30 min, as RunPod).
- * - `FLASH_CLOUD_RESULT_MAX_COUNT`: most results kept at once (/run and /runsync). Default 100000.
- * - `FLASH_CLOUD_RESULT_MAX_BYTES`: most bytes kept (JSON size of input, output, error and unread stream
- *   of each result). Default 268435456 (256 MiB).
- */
-export function resultLimitsFrom(env: NodeJS.ProcessEnv): Partial<ResultLimits> {
-  const parsed = resultSettings.safeParse(env);
-  if (!parsed.success)
-    throw new CloudSettingInvalid(
-      parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
-      { cause: parsed.error },
-    );
-  const { FLASH_CLOUD_RESULT_TTL_MS: ttlMs, FLASH_CLOUD_RESULT_MAX_COUNT: maxCount } = parsed.data;
-  const maxBytes = parsed.data.FLASH_CLOUD_RESULT_MAX_BYTES;
-  return {
-    ...(ttlMs ? { ttlMs } : {}),
-    ...(maxCount ? { maxCount } : {}),
-    ...(maxBytes ? { maxBytes } : {}),
-  };
-}
-
 /** Builds the local cloud; `listen()` opens its port. Tests use `app.inject()` or listen on port 0. */
 export async function createCloud(options: CloudOptions): Promise<Cloud> {
   const results = resultLimitsFrom(options.env ?? process.env);
@@ -107,35 +45,15 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
   const db = new CloudDb(join(options.home, 'cloud.db'), options.log ? { log: options.log } : {});
   const state = new ControlState(db);
   const dispatcher = new Agent({ keepAliveTimeout: 30_000, connections: 256 });
-  const loopback = (url: string): boolean =>
-    /^https?:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?\//.test(url);
   const link: { supervisor?: Supervisor } = {}; // the queue is made before the supervisor it notifies
   const stops = new StopRequests();
   const jobs = new JobQueue(db, {
     results,
     onQueued: (endpointId) => link.supervisor?.onDemand(endpointId),
     onCancelRunning: (workerId, jobId) => stops.add(workerId, jobId),
-    deliverWebhook: (url, job) => {
-      if (!loopback(url))
-        return options.log?.('webhook refused: only loopback addresses are reachable from the local cloud', {
-          url,
-        });
-      const send = (attempt: number): void =>
-        void request(url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(job),
-          dispatcher,
-        })
-          .then(async (res) => {
-            await res.body.dump();
-            if (res.statusCode >= 300 && attempt < 3) setTimeout(() => send(attempt + 1), 10_000).unref();
-          })
-          .catch(() => attempt < 3 && setTimeout(() => send(attempt + 1), 10_000).unref());
-      send(1);
-    },
+    deliverWebhook: webhookDelivery(dispatcher, options.log),
   });
-  const running = new Supervisor({
+  const supervisor = new Supervisor({
     home: options.home,
     state,
     jobs,
@@ -143,71 +61,38 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
     workerEntry: await workerEntry(options.home),
     log: options.log,
   });
-  link.supervisor = running;
-  const faults = new Faults();
+  link.supervisor = supervisor;
   const sweep = setInterval(() => jobs.sweep(), 5_000);
   sweep.unref();
-
-  const app = Fastify({ logger: false, bodyLimit: 20 * 1024 * 1024 });
-  registerRouteAuth(app, { state, apiKey: () => apiKey }); // before any route, so it guards them all
-  app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, jsonBodyParser);
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) =>
-    done(null, body),
-  );
-  app.setErrorHandler((error: { statusCode?: number; message?: string; code?: unknown }, _req, reply) => {
-    const status =
-      error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
-    return replyError(reply, status, wireCode(error, status), error.message ?? 'error');
-  });
-  app.setNotFoundHandler((req, reply) =>
-    replyError(reply, 404, 'NOT_FOUND', `no route ${req.method} ${req.url.split('?')[0]}`),
-  );
-  const onEndpointChange = (id: string): void => void running.reconcile(id);
-  registerGraphql(app, {
-    state,
+  const app = await createCloudHttpApp({
     home: options.home,
-    cloudUrl: () => baseUrl,
-    faults,
-    onEndpointChange,
-  });
-  registerQueueRoutes(app, { state, jobs, supervisor: running });
-  registerWorkerRoutes(app, { state, jobs, stops, supervisor: running, takeWaitMs: options.takeWaitMs });
-  registerVolumeRoutes(app, state);
-  await registerUploadRoutes(app, state);
-  await registerLbGateway(app, {
+    apiKey,
     state,
-    supervisor: running,
+    jobs,
+    stops,
+    supervisor,
+    faults: new Faults(),
     dispatcher,
-    waitMs: options.lbWaitMs,
+    cloudUrl: () => baseUrl,
+    faultRoutes: options.faults ?? false,
+    takeWaitMs: options.takeWaitMs,
+    lbWaitMs: options.lbWaitMs,
   });
-  app.get('/health', async () => ({ status: 'ok', endpoints: state.list('endpoint').length }));
-  if (options.faults) {
-    app.post('/admin/faults', async (req) => {
-      faults.set((req.body ?? {}) as Parameters<Faults['set']>[0]);
-      return faults.describe();
-    });
-  }
-  app.get<{ Params: { id: string }; Querystring: { lines?: string } }>(
-    '/admin/logs/:id',
-    async (req, reply) =>
-      reply.type('text/plain').send(running.logs(req.params.id, Number(req.query.lines ?? 200))),
-  );
 
   return {
     app,
     apiKey,
-    supervisor: running,
+    supervisor,
     listen: async (port = 0) => {
       await app.listen({ port, host: '127.0.0.1' });
       const address = app.server.address();
       baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : port}`;
-      running.start();
+      supervisor.start();
       return baseUrl;
     },
     close: async () => {
       clearInterval(sweep);
-      await running.stopAll();
+      await supervisor.stopAll();
       jobs.close();
       stops.close();
       await app.close();

@@ -1,15 +1,17 @@
 import 'reflect-metadata';
 import { Module, type DynamicModule, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { CqrsModule } from '@nestjs/cqrs';
+import { CommandBus, CqrsModule, QueryBus } from '@nestjs/cqrs';
 import { EVENT_STORE, type EventStore } from './adapters/eventstore/eventstore.port';
 import { openEventStore } from './adapters/eventstore/open-event-store';
 import { ALL_PROJECTIONS } from './projections';
 import { ProjectionRunner } from './adapters/views/projection-runner';
-import { PROJECTION_RUNNER } from './projections/projection-runner.token';
+import { PROJECTION_RUNNER } from './projections/view-source.port';
 import { QUERY_HANDLERS } from './projections/queries';
-import { DEPLOY_TARGET, type DeployTarget } from './adapters/runpod/deploy-target';
+import { DEPLOY_TARGET, type DeployTarget } from './adapters/runpod/deploy-target.port';
 import { DEPLOYMENT_HANDLERS } from './commands/deployment';
+import { CLOCK, systemClock, type Clock } from './reactors/clock';
+import { DeploymentReactors } from './reactors/deployment-reactors';
 import { ProvisioningReactor } from './reactors/provisioning.reactor';
 import {
   PUBLISH_POLICY,
@@ -27,6 +29,8 @@ export interface LedgerAppOptions {
   publishPolicy?: PublishPolicy;
   /** SQLite file of the views (the CLI: `$FLASH_HOME/projections.db`); without it no query handler is registered. */
   viewsFile?: string;
+  /** The time reactors and use cases stamp on commands; default the system clock. */
+  clock?: Clock;
 }
 
 /** The one composition root: the store (embedded by default), the buses, handlers, reactors and saga. */
@@ -39,11 +43,17 @@ export class LedgerModule {
       providers: [
         { provide: EVENT_STORE, useValue: store },
         { provide: PUBLISH_POLICY, useValue: options.publishPolicy ?? publishPolicyFromEnv() },
+        { provide: CLOCK, useValue: options.clock ?? systemClock },
         ...DEPLOYMENT_HANDLERS,
         ...(views ? [{ provide: PROJECTION_RUNNER, useValue: views }, ...QUERY_HANDLERS] : []),
         // reactors only where there is somewhere to deploy to
         ...(options.target
-          ? [{ provide: DEPLOY_TARGET, useValue: options.target }, ProvisioningReactor, PublicationSaga]
+          ? [
+              { provide: DEPLOY_TARGET, useValue: options.target },
+              ProvisioningReactor,
+              PublicationSaga,
+              DeploymentReactors,
+            ]
           : []),
       ],
       exports: [EVENT_STORE],
@@ -51,9 +61,16 @@ export class LedgerModule {
   }
 }
 
+/** The composed application, as the door (`src/ledger/`) uses it: resolved once, here. */
 export interface LedgerApp {
   app: INestApplicationContext;
   store: EventStore;
+  commands: CommandBus;
+  queries: QueryBus;
+  clock: Clock;
+  /** The deployment's reactors, when the app was given a target. */
+  reactors?: DeploymentReactors;
+  target?: DeployTarget;
   /** The views, when `viewsFile` was given. */
   views?: ProjectionRunner;
   close(): Promise<void>;
@@ -73,6 +90,10 @@ export async function createLedgerApp(options: LedgerAppOptions = {}): Promise<L
   return {
     app,
     store,
+    commands: app.get(CommandBus),
+    queries: app.get(QueryBus),
+    clock: options.clock ?? systemClock,
+    ...(options.target ? { reactors: app.get(DeploymentReactors), target: options.target } : {}),
     ...(views ? { views } : {}),
     close: async () => {
       await app.close();

@@ -1,4 +1,4 @@
-/** The subset of RunPod's GraphQL schema that Flash uses (runpod-contract.md §1.2–§1.6). */
+/** The subset of RunPod's GraphQL schema that Flash uses (docs/RUNPOD.md). */
 export const SCHEMA_SDL = /* GraphQL */ `
   scalar JSON
 

@@ -20,7 +20,7 @@ export interface Job {
   stream: unknown[];
 }
 
-/** The job object `/status`, `/runsync` and webhooks answer with (runpod-contract.md §2.3). */
+/** The job object `/status`, `/runsync` and webhooks answer with (docs/RUNPOD.md). */
 export function jobObject(job: Job): JobObject {
   return {
     id: job.id,

@@ -1,4 +1,4 @@
-/** Jobs a worker must stop (cancelled while it ran them), handed out on its `job-stop` long poll (runpod-contract.md §3.8). */
+/** Jobs a worker must stop (cancelled while it ran them), handed out on its `job-stop` long poll (docs/RUNPOD.md). */
 export class StopRequests {
   private readonly pending = new Map<string, Set<string>>();
   private readonly waiters = new Map<string, () => void>();

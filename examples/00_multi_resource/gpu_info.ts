@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 
-/** What `nvidia-smi` says about this worker's GPUs (shared/reference/examples.md §4.1). */
+/** What `nvidia-smi` says about this worker's GPUs. */
 export interface GpuInfo {
   available: boolean;
   name: string;

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 
-/** What the worker knows about its GPUs (shared/reference/examples.md §4.1). Never has a top-level `error`. */
+/** What the worker knows about its GPUs. Never has a top-level `error`. */
 export interface GpuInfo {
   available: boolean;
   name: string;

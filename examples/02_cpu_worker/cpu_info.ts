@@ -1,6 +1,6 @@
 import { arch, availableParallelism, cpus, loadavg, platform, totalmem } from 'node:os';
 
-/** What the worker knows about its CPU (shared/reference/examples.md §4.2). */
+/** What the worker knows about its CPU. */
 export interface CpuInfo {
   model: string;
   logical_cores: number;

@@ -1,12 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Agent } from 'undici';
-import { cloudStatus } from '../../src/adapters/local-cloud/cloud-process';
+import { cloudStatus } from '../../src/ledger/cloud';
 import { deployCommand } from '../../src/cli/commands/deploy.command';
 import { undeployCommand } from '../../src/cli/commands/undeploy.command';
-import { openLedger } from '../../src/ledger/ledger-context';
-import { environmentKey } from '../../src/projections';
-import { GetResourcesEndpoints } from '../../src/projections/queries';
+import { environmentKey, readViews, resourcesEndpointsProjection } from '../../src/ledger/views';
 import { manifestSchema } from '../../worker/contract/manifest';
 import { Checks } from './checks';
 import { CheckFailed, ExampleClient, type Exchange } from './example-client';
@@ -92,8 +90,7 @@ export async function runExample(name: string, options: RunOptions = {}): Promis
       'makes_remote_calls is set on exactly the callers',
     );
 
-    const ctx = await openLedger();
-    const urls = await ctx.query(new GetResourcesEndpoints()).finally(() => ctx.close());
+    const [urls] = await readViews([resourcesEndpointsProjection]);
     const key = (await cloudStatus()).apiKey ?? '';
     const client = new ExampleClient(
       urls.environments[environmentKey(manifest.project_name, env)] ?? {},

@@ -7,7 +7,7 @@ export interface WorkflowContext {
   check: Checks;
 }
 
-/** An example's post-deploy workflow (shared/reference/examples.md): the requests a user sends and the checks. */
+/** An example's post-deploy workflow: the requests a user sends and the checks. */
 export interface Workflow {
   /** The resources the deploy must create: name → type. */
   resources: Record<string, 'QB' | 'LB'>;

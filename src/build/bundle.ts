@@ -18,6 +18,25 @@ function toProblem(root: string, m: Message): BuildProblem {
 }
 
 /**
+ * The entry both bundles (the deploy artifact's and `flash dev`'s) start from: a `modules` export mapping
+ * each app file to its exports, which is how a worker finds its endpoint.
+ */
+export function bundleEntry(root: string, files: readonly string[], sourcefile: string) {
+  const contents = `exports.modules = {\n${files.map((f) => `  ${JSON.stringify(f)}: require(${JSON.stringify(`./${f}`)}),`).join('\n')}\n};\n`;
+  return {
+    stdin: { contents, resolveDir: root, sourcefile, loader: 'js' as const },
+    bundle: true,
+    platform: 'node' as const,
+    target: 'node20',
+    format: 'cjs' as const,
+    keepNames: true,
+    logLevel: 'silent' as const,
+    // the SDK is bundled in from this package, whatever the app's node_modules hold
+    alias: { 'flash-ledger': require.resolve(sdkEntry()) },
+  };
+}
+
+/**
  * One CommonJS bundle of the app for Node 20. Its `modules` export maps each app file that declares
  * endpoints or routes to its exports, which is how a worker finds its endpoint. The SDK is bundled in;
  * declared dependencies stay external and load from the artifact's node_modules.
@@ -29,20 +48,12 @@ export async function bundleApp(
   externals: readonly string[],
 ): Promise<BundleResult> {
   const esbuild = await import('esbuild');
-  const entry = `exports.modules = {\n${files.map((f) => `  ${JSON.stringify(f)}: require(${JSON.stringify(`./${f}`)}),`).join('\n')}\n};\n`;
   try {
     const result = await esbuild.build({
-      stdin: { contents: entry, resolveDir: root, sourcefile: '__flash_entry__.js', loader: 'js' },
-      bundle: true,
-      platform: 'node',
-      target: 'node20',
-      format: 'cjs',
+      ...bundleEntry(root, files, '__flash_entry__.js'),
       outfile,
       sourcemap: 'linked',
-      keepNames: true,
       metafile: true,
-      logLevel: 'silent',
-      alias: { 'flash-ledger': require.resolve(sdkEntry()) },
       external: externals.flatMap((name) => [name, `${name}/*`]),
     });
     const output = Object.entries(result.metafile.outputs).find(([path]) => path.endsWith('.js'));

@@ -1,17 +1,8 @@
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '../../worker/contract/canonical-json';
 import type { ManifestResource } from '../../worker/contract/manifest';
 
-/** JSON with object keys sorted at every level, so key order never changes a hash. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
+export { canonicalJson };
 
 /** The fields that change what gets provisioned. Code, file paths and timestamps are not among them. */
 const DEPLOYMENT_FIELDS = [

@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { isAbsolute, join, resolve } from 'node:path';
 import type { DependencySpec } from '../sdk/dependency-spec';
 import { BuildFailed } from './build-errors';
-import { canonicalJson } from './config-hash';
+import { canonicalJson } from '../../worker/contract/canonical-json';
 import { installFromLocal, ownPackageRoot } from './local-packages';
 
 export interface DeclaredDependency extends DependencySpec {

@@ -1,6 +1,6 @@
-import type { RecordedEvent } from '../adapters/eventstore/eventstore.port';
+import type { LedgerEvent as RecordedEvent } from '../ledger/events';
 import { toDomainEvent } from '../domain/domain-events';
-import { summarize } from '../projections/audit-log/audit-summary';
+import { summarize } from '../ledger/views';
 import type { Column } from './output/table';
 
 /** The envelope as plain JSON (bigints as strings), for `--json` output. */

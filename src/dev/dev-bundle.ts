@@ -1,13 +1,13 @@
 import { join, resolve, sep } from 'node:path';
 import { listAppFiles } from '../build/app-files';
 import { BuildFailed } from '../build/build-errors';
-import { sdkEntry } from '../build/scanner/ts-program';
+import { bundleEntry } from '../build/bundle';
 import {
   endpointDefinitionOf,
   type LoadBalancedEndpointDefinition,
   type QueueEndpointDefinition,
 } from '../../worker/contract/endpoint-definition';
-import { loadBundle } from '../../worker/live/load-bundle';
+import { loadBundle } from '../../worker/embed';
 import { loadFailure } from './load-failure';
 
 export interface DevBundle {
@@ -32,25 +32,17 @@ export async function devBundle(root: string): Promise<DevBundle> {
   const esbuild = await import('esbuild');
   const files = listAppFiles(root);
   const path = join(root, '.flash', 'dev', 'bundle.js');
-  const entry = `exports.modules = {\n${files.map((f) => `  ${JSON.stringify(f)}: require(${JSON.stringify(`./${f}`)}),`).join('\n')}\n};\n`;
   let code: string;
   let read: string[];
   try {
     const result = await esbuild.build({
-      stdin: { contents: entry, resolveDir: root, sourcefile: '__flash_dev_entry__.js', loader: 'js' },
+      ...bundleEntry(root, files, '__flash_dev_entry__.js'),
       // errors name files relative to the app
       absWorkingDir: root,
       metafile: true,
-      bundle: true,
-      platform: 'node',
-      target: 'node20',
-      format: 'cjs',
       outfile: path,
       write: false,
       sourcemap: 'inline',
-      keepNames: true,
-      logLevel: 'silent',
-      alias: { 'flash-ledger': require.resolve(sdkEntry()) },
       plugins: [
         {
           // the app's npm packages load from its node_modules; the SDK (and what it uses) is bundled in

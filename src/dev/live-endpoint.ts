@@ -1,5 +1,5 @@
 import { request } from 'undici';
-import type { DeployTarget } from '../adapters/runpod/deploy-target';
+import type { DeployTarget } from '../ledger/target';
 import { FlashError } from '../domain/errors';
 
 /**

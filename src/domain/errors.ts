@@ -58,3 +58,11 @@ export class NotFound extends FlashError {}
 
 /** RunPod, the State Manager or another vendor failed; `cause` keeps the vendor's error. */
 export class UpstreamFailed extends FlashError {}
+
+/**
+ * The `default` of a switch over a union: with every case handled its argument is `never`, so a new
+ * command or event fails to compile until it gets its case.
+ */
+export function unreachable(x: never): never {
+  throw new Error(`unreachable: ${JSON.stringify(x)}`);
+}

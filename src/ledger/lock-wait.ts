@@ -1,6 +1,6 @@
 import { activeHolder } from '../commands/deployment/environment-lock';
-import type { LedgerContext } from './ledger-context';
-import type { Progress } from '../cli/output/progress';
+import type { Ledger } from './ledger';
+import type { Progress } from './progress';
 
 /**
  * Waits up to `seconds` for another deployment to release the environment (`--lock-timeout`). Returns
@@ -8,7 +8,7 @@ import type { Progress } from '../cli/output/progress';
  * ENVIRONMENT_LOCKED naming the holder, as without the option.
  */
 export async function waitForLock(
-  ctx: LedgerContext,
+  ledger: Ledger,
   app: string,
   environment: string,
   seconds: number,
@@ -19,7 +19,7 @@ export async function waitForLock(
   const deadline = Date.now() + seconds * 1000;
   let shown = false;
   for (;;) {
-    const holder = await activeHolder(ctx.ledger.store, app, environment);
+    const holder = await activeHolder(ledger.store, app, environment);
     if (!holder || Date.now() >= deadline || signal?.aborted) break;
     if (!shown)
       progress.step(

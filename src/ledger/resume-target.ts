@@ -1,18 +1,16 @@
-import { CommandBus } from '@nestjs/cqrs';
-import { ReleaseEnvironmentCommand } from '../commands/deployment/deployment.messages';
 import { FlashError } from '../domain/errors';
 import { GetDeploymentHistory } from '../projections/queries';
-import type { LedgerContext } from './ledger-context';
+import type { Ledger } from './ledger';
 
-export /** The deployment `--resume` continues: the one named, else the environment's latest unfinished one (undefined: none). */
-async function toResume(
-  ctx: LedgerContext,
+/** The deployment `--resume` continues: the one named, else the environment's latest unfinished one (undefined: none). */
+export async function toResume(
+  ledger: Ledger,
   app: string,
   env: string,
   named: string | undefined,
 ): Promise<string | undefined> {
   if (named) return named;
-  const history = await ctx.query(new GetDeploymentHistory());
+  const history = await ledger.query(new GetDeploymentHistory());
   const mine = history.order
     .map((id) => history.deployments[id])
     .filter((d) => d !== undefined && d.app === app && d.environment === env);
@@ -24,21 +22,16 @@ async function toResume(
 
 /** Frees an environment whose lock outlived its (finished) deployment, e.g. after a crash right at the end. */
 export async function releaseFinished(
-  ctx: LedgerContext,
+  ledger: Ledger,
   app: string,
   environment: string,
   by: string,
 ): Promise<void> {
-  const history = await ctx.query(new GetDeploymentHistory());
+  const history = await ledger.query(new GetDeploymentHistory());
   for (const id of history.order) {
     const d = history.deployments[id];
     if (d?.app !== app || d.environment !== environment || d.status === 'in_progress') continue;
     const outcome = d.status === 'succeeded' ? 'succeeded' : d.status === 'failed' ? 'failed' : 'rejected';
-    await ctx.ledger.app.get(CommandBus).execute(
-      new ReleaseEnvironmentCommand(app, environment, id, outcome, new Date().toISOString(), {
-        actor: by,
-        correlationId: id,
-      }),
-    );
+    await ledger.release(app, environment, id, outcome, by);
   }
 }

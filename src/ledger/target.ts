@@ -1,5 +1,7 @@
 import { FlashError } from '../domain/errors';
 import { deployTarget, type DeployTarget } from '../adapters/runpod/deploy-target';
+
+export { deployTarget, type DeployTarget };
 import { cloudStatus, startCloud } from '../adapters/local-cloud/cloud-process';
 
 export type TargetKind = 'local' | 'runpod';

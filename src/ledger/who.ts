@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { hostname, userInfo } from 'node:os';
-import type { Who } from './deploy-session';
+import type { Who } from './request';
 
 /** Who runs this deploy, from where, at which git commit of the app (null outside a repository). */
 export function whoAmI(dir: string): Who {

@@ -6,8 +6,7 @@ import { resourcesEndpointsProjection } from './resources-endpoints/resources-en
 
 export type { DomainEvent, DomainEventType, ProjectedEvent, Projection } from './projection';
 export { environmentKey } from './projection';
-export { canonicalJson } from './canonical-json';
-export { ProjectionRunner, type ProjectionRunnerOptions, type RebuildReport } from '../adapters/views/projection-runner';
+export { canonicalJson } from '../../worker/contract/canonical-json';
 export {
   RESOURCES_ENDPOINTS,
   resourcesEndpointsProjection,

@@ -1,15 +1,15 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '../adapters/eventstore/eventstore.port';
-import { endpointSpec } from '../adapters/runpod/endpoint-spec';
-import type { RunpodEndpoint } from '../adapters/runpod/runpod-control-plane';
 import type { StartedDeployment } from '../domain/deployment/deployment.state';
-import type { Work } from '../domain/deployment/deployment.work';
+import { endpointUnchanged, type Work } from '../domain/deployment/deployment.work';
 import { FlashError } from '../domain/errors';
 import { manifestSchema } from '../../worker/contract/manifest';
 import { DeploymentDriver } from './deployment-driver';
-import { DEPLOY_TARGET, keyFingerprint, type DeployTarget } from '../adapters/runpod/deploy-target';
-import { describe, nowIso, recorder, sha256File } from './reactor-context';
+import { DEPLOY_TARGET, type DeployTarget, type RunpodEndpoint } from '../adapters/runpod/deploy-target.port';
+import { sha256OfFile } from '../build/artifact';
+import { describe, recorder } from './reactor-context';
+import { CLOCK, systemClock, type Clock } from './clock';
 
 const KINDS = new Set<Work['kind']>(['activate-build', 'provision', 'collect-url', 'remove']);
 
@@ -29,6 +29,7 @@ export class ProvisioningReactor {
     @Inject(EVENT_STORE) store: EventStore,
     @Inject(CommandBus) commands: CommandBus,
     @Inject(DEPLOY_TARGET) private readonly target: DeployTarget,
+    @Optional() @Inject(CLOCK) private readonly clock: Clock = systemClock,
   ) {
     this.record = recorder(commands, 'reactor:provisioning');
     this.driver = new DeploymentDriver(store, 'provisioning', KINDS, (w, s, c) => this.perform(w, s, c));
@@ -36,6 +37,10 @@ export class ProvisioningReactor {
 
   run(deploymentId: string): Promise<void> {
     return this.driver.drive(deploymentId);
+  }
+
+  private now(): string {
+    return this.clock.now().toISOString();
   }
 
   /** Stops driving once the step in flight is recorded (Ctrl-C); the ledger says what is left. */
@@ -78,7 +83,7 @@ export class ProvisioningReactor {
               code,
               failedResources: [work.resource],
               message: `could not delete ${work.resource} (${work.endpointId}), which left the app: ${message}`,
-              at: nowIso(),
+              at: this.now(),
             },
           },
           cause,
@@ -88,7 +93,7 @@ export class ProvisioningReactor {
       await this.record(
         {
           type: 'RecordEndpointRemoved',
-          data: { deploymentId, resource: work.resource, endpointId: work.endpointId, at: nowIso() },
+          data: { deploymentId, resource: work.resource, endpointId: work.endpointId, at: this.now() },
         },
         cause,
       );
@@ -102,7 +107,7 @@ export class ProvisioningReactor {
         await this.record(
           {
             type: 'RecordProvisioningFailed',
-            data: { deploymentId, resource: work.resource, code, message, at: nowIso() },
+            data: { deploymentId, resource: work.resource, code, message, at: this.now() },
           },
           cause,
         );
@@ -113,7 +118,7 @@ export class ProvisioningReactor {
   private async activate(s: StartedDeployment, cause: RecordedEvent | undefined): Promise<void> {
     const { deploymentId, app, environment, artifact, manifest } = s.request;
     try {
-      const sha = await sha256File(artifact.path).catch(() => 'missing');
+      const sha = await sha256OfFile(artifact.path).catch(() => 'missing');
       if (sha !== artifact.sha256)
         throw new FlashError(
           'ARTIFACT_CHANGED',
@@ -130,7 +135,10 @@ export class ProvisioningReactor {
       );
       await control.deployBuild(environmentId, buildId);
       await this.record(
-        { type: 'RecordBuildActivated', data: { deploymentId, appId, environmentId, buildId, at: nowIso() } },
+        {
+          type: 'RecordBuildActivated',
+          data: { deploymentId, appId, environmentId, buildId, at: this.now() },
+        },
         cause,
       );
     } catch (error) {
@@ -143,7 +151,7 @@ export class ProvisioningReactor {
             code,
             failedResources: [],
             message: `could not upload and activate the build: ${message}`,
-            at: nowIso(),
+            at: this.now(),
           },
         },
         cause,
@@ -205,13 +213,11 @@ export class ProvisioningReactor {
     );
     const previous = s.request.previous[name];
     const key = r.planned.makesRemoteCalls ? this.target.apiKey : undefined;
-    const fingerprint = key ? keyFingerprint(key) : null;
+    const fingerprint = key ? this.target.keyFingerprint : null;
     const unchanged =
       existing !== undefined &&
       previous?.endpointId === existing.id &&
-      previous.configHash === r.planned.configHash &&
-      previous.codeFingerprint === r.planned.codeFingerprint &&
-      previous.keyFingerprint === fingerprint;
+      endpointUnchanged(previous, r.planned, fingerprint);
     let endpointId = existing?.id;
     if (!unchanged) {
       const volume = resource.networkVolume
@@ -225,7 +231,7 @@ export class ProvisioningReactor {
           },
           cause,
         );
-      const { spec } = endpointSpec({
+      const { spec } = this.target.specFor({
         app,
         environment,
         environmentId: build.environmentId,
@@ -251,7 +257,7 @@ export class ProvisioningReactor {
           configHash: r.planned.configHash,
           keyFingerprint: fingerprint,
           ...(r.planned.codeFingerprint ? { codeFingerprint: r.planned.codeFingerprint } : {}),
-          at: nowIso(),
+          at: this.now(),
         },
       },
       cause,

@@ -2,13 +2,14 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '../adapters/eventstore/eventstore.port';
-import { canonicalJson } from '../build/config-hash';
+import { canonicalJson } from '../../worker/contract/canonical-json';
 import type { StartedDeployment } from '../domain/deployment/deployment.state';
 import type { Work } from '../domain/deployment/deployment.work';
 import { DeploymentDriver } from './deployment-driver';
 import { ReleaseEnvironmentCommand } from '../commands/deployment/deployment.messages';
-import { DEPLOY_TARGET, type DeployTarget } from '../adapters/runpod/deploy-target';
-import { describe, nowIso, recorder } from './reactor-context';
+import { DEPLOY_TARGET, type DeployTarget } from '../adapters/runpod/deploy-target.port';
+import { describe, recorder } from './reactor-context';
+import { CLOCK, systemClock, type Clock } from './clock';
 
 /** How the saga retries the State Manager write. */
 export interface PublishPolicy {
@@ -62,6 +63,7 @@ export class PublicationSaga {
     @Inject(CommandBus) private readonly commands: CommandBus,
     @Inject(DEPLOY_TARGET) private readonly target: DeployTarget,
     @Optional() @Inject(PUBLISH_POLICY) policy?: PublishPolicy,
+    @Optional() @Inject(CLOCK) private readonly clock: Clock = systemClock,
   ) {
     this.policy = policy ?? publishPolicyFromEnv();
     this.record = recorder(commands, 'saga:publication');
@@ -70,6 +72,10 @@ export class PublicationSaga {
 
   run(deploymentId: string): Promise<void> {
     return this.driver.drive(deploymentId);
+  }
+
+  private now(): string {
+    return this.clock.now().toISOString();
   }
 
   /**
@@ -95,7 +101,7 @@ export class PublicationSaga {
       case 'publish':
         return this.publish(s, cause);
       case 'complete':
-        await this.record({ type: 'CompleteDeployment', data: { deploymentId, at: nowIso() } }, cause);
+        await this.record({ type: 'CompleteDeployment', data: { deploymentId, at: this.now() } }, cause);
         return this.release(s, 'succeeded', cause);
       case 'fail': {
         const reasons = work.failedResources.map(
@@ -109,7 +115,7 @@ export class PublicationSaga {
               code: 'PROVISIONING_FAILED',
               failedResources: work.failedResources,
               message: `could not provision ${reasons.join('; ')}. Fix the cause, then run \`flash deploy --resume\``,
-              at: nowIso(),
+              at: this.now(),
             },
           },
           cause,
@@ -140,7 +146,7 @@ export class PublicationSaga {
               buildId: build.buildId,
               manifestHash: finalized.manifestHash,
               attempt,
-              at: nowIso(),
+              at: this.now(),
             },
           },
           cause,
@@ -161,7 +167,7 @@ export class PublicationSaga {
               code: last.code,
               message: last.message,
               nextRetryInMs: delay,
-              at: nowIso(),
+              at: this.now(),
             },
           },
           cause,
@@ -177,7 +183,7 @@ export class PublicationSaga {
           code: 'MANIFEST_PUBLISH_FAILED',
           failedResources: [],
           message: `the State Manager did not take the manifest after ${attempts} attempts (last: ${last.code}: ${last.message}). Every endpoint is up; once the State Manager answers again run \`flash deploy --resume\` to publish`,
-          at: nowIso(),
+          at: this.now(),
         },
       },
       cause,
@@ -192,7 +198,7 @@ export class PublicationSaga {
   ): Promise<void> {
     const { app, environment, deploymentId } = s.request;
     await this.commands.execute(
-      new ReleaseEnvironmentCommand(app, environment, deploymentId, outcome, nowIso(), {
+      new ReleaseEnvironmentCommand(app, environment, deploymentId, outcome, this.now(), {
         actor: 'saga:publication',
         correlationId: cause?.metadata.correlationId ?? deploymentId,
         ...(cause ? { causationId: cause.id } : {}),

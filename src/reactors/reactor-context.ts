@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import type { CommandBus } from '@nestjs/cqrs';
 import type { RecordedEvent } from '../adapters/eventstore/eventstore.port';
 import type { DeploymentCommand } from '../domain/deployment/deployment.commands';
@@ -24,15 +22,3 @@ export function describe(error: unknown, fallback: string): { code: string; mess
   if (error instanceof FlashError) return { code: error.code, message: error.message };
   return { code: fallback, message: error instanceof Error ? error.message : String(error) };
 }
-
-export function sha256File(path: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const hash = createHash('sha256');
-    createReadStream(path)
-      .on('data', (chunk) => hash.update(chunk))
-      .on('error', reject)
-      .on('end', () => resolve(hash.digest('hex')));
-  });
-}
-
-export const nowIso = (): string => new Date().toISOString();

@@ -1,6 +1,6 @@
 /**
  * GPU pools, GPU types, CPU flavours and data centers as RunPod Flash knows them
- * (shared/reference/runpod-contract.md §1.4), and the canonical `gpuIds` string.
+ * (docs/RUNPOD.md#gpu-and-cpu-selection), and the canonical `gpuIds` string.
  */
 
 export const GPU_POOLS = {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { request } from 'undici';
 import { writeApp } from '../support/app-fixture';
 import { tempDir } from '../support/ledger-processes';
+import { crashAfter } from '../support/crash-after';
 
 jest.setTimeout(600_000);
 const BIN = join(__dirname, '..', '..', 'bin', 'flash.js');
@@ -157,7 +158,7 @@ describe('deploys that are safe to run', () => {
   });
 
   it('waits for a held environment with --lock-timeout, and gives up with ENVIRONMENT_LOCKED after it', async () => {
-    const crashed = flash(['deploy', '--env', 'held'], { FLASH_FAULT_CRASH_AFTER: 'BuildActivated' });
+    const crashed = flash(['deploy', '--env', 'held'], crashAfter('BuildActivated'));
     expect(crashed.signal).toBe('SIGKILL');
     const started = Date.now();
     const gaveUp = flash(['deploy', '--env', 'held', '--lock-timeout', '2', '--json']);

@@ -143,11 +143,9 @@ describe('redeploying through the ledger', () => {
       expect(active?.buildId).toBe(failed.state.build?.buildId);
 
       await faults(url, cloud.apiKey, { failStateManagerWrites: 0 });
-      const { resumeDeployment, driveDeployment } =
-        await import('../../src/ledger/deploy-session');
-      const resumed = await resumeDeployment(h.ledger, failed.deploymentId, 'user:test');
+      const resumed = await h.ledger.resume(failed.deploymentId, 'user:test');
       expect(resumed.ok).toBe(true);
-      const end = await driveDeployment(h.ledger, failed.deploymentId);
+      const end = await h.ledger.drive(failed.deploymentId);
       expect(end.status).toBe('succeeded');
       if (end.status !== 'succeeded' || !end.build) return;
       const published = await h.target.control.readManifest(end.build.environmentId);
@@ -179,10 +177,8 @@ describe('redeploying through the ledger', () => {
       expect(types.filter((t) => t === 'EndpointProvisioningFailed')).toHaveLength(3);
 
       await faults(url, cloud.apiKey, { failEndpointSaves: 0 });
-      const { resumeDeployment, driveDeployment } =
-        await import('../../src/ledger/deploy-session');
-      expect((await resumeDeployment(h.ledger, failed.deploymentId, 'user:test')).ok).toBe(true);
-      expect((await driveDeployment(h.ledger, failed.deploymentId)).status).toBe('succeeded');
+      expect((await h.ledger.resume(failed.deploymentId, 'user:test')).ok).toBe(true);
+      expect((await h.ledger.drive(failed.deploymentId)).status).toBe('succeeded');
       expect((await h.target.control.listEndpoints()).map((e) => e.name).sort()).toEqual([
         'api',
         'echo',

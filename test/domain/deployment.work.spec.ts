@@ -1,4 +1,4 @@
-import { pendingWork, planChanges } from '../../src/domain/deployment/deployment.work';
+import { endpointUnchanged, pendingWork, planChanges } from '../../src/domain/deployment/deployment.work';
 import { caller, worker } from '../support/given';
 import { deploymentOf, provisionedHistory, stateOf } from './deployment.fixtures';
 
@@ -189,5 +189,41 @@ describe('planning the changes of a deploy', () => {
       actions: { api: 'unchanged' },
       removed: ['gpu'],
     });
+  });
+});
+
+describe('an endpoint a deploy leaves unchanged', () => {
+  const before = (overrides = {}) => ({
+    endpointId: 'ep-api',
+    configHash: 'cfg-api',
+    keyFingerprint: 'fp-1',
+    codeFingerprint: 'code-1',
+    ...overrides,
+  });
+  const api = { ...caller(), codeFingerprint: 'code-1' };
+
+  it('is one with the same config hash, code fingerprint and key', () => {
+    expect(endpointUnchanged(before(), api, 'fp-1')).toBe(true);
+  });
+
+  it('changes with its config', () => {
+    expect(endpointUnchanged(before({ configHash: 'cfg-api-2' }), api, 'fp-1')).toBe(false);
+  });
+
+  it('changes with its code, even when the config is the same', () => {
+    expect(endpointUnchanged(before({ codeFingerprint: 'code-2' }), api, 'fp-1')).toBe(false);
+    expect(endpointUnchanged(before({ codeFingerprint: undefined }), api, 'fp-1')).toBe(false);
+  });
+
+  it('changes for a caller when the API key changed, or is no longer available', () => {
+    expect(endpointUnchanged(before(), api, 'fp-2')).toBe(false);
+    expect(endpointUnchanged(before(), api, null)).toBe(false);
+  });
+
+  it('ignores the key for a resource that makes no remote calls: it never gets one', () => {
+    const gpu = worker();
+    const held = { endpointId: 'ep-gpu', configHash: 'cfg-gpu', keyFingerprint: null };
+    expect(endpointUnchanged(held, gpu, 'fp-2')).toBe(true);
+    expect(endpointUnchanged({ ...held, keyFingerprint: 'fp-1' }, gpu, 'fp-1')).toBe(false);
   });
 });

@@ -129,3 +129,14 @@ describe('the environment lock', () => {
       .then([]);
   });
 });
+
+describe('folding the environment', () => {
+  it('keeps its holder when a release of another deployment is read', () => {
+    const holder = freshId();
+    const state = [locked(holder, 3), released(freshId())].reduce(evolveEnvironment, initialEnvironment);
+    expect(state).toEqual({
+      version: 3,
+      holder: { deploymentId: holder, by: 'user:alice@laptop', since: at(0), version: 3 },
+    });
+  });
+});

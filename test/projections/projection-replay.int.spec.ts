@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { SqliteEventStore } from '../../src/adapters/eventstore/sqlite/sqlite-event-store';
-import { ALL_PROJECTIONS, canonicalJson, ProjectionRunner } from '../../src/projections';
+import { ALL_PROJECTIONS, canonicalJson } from '../../src/projections';
+import { ProjectionRunner } from '../../src/adapters/views/projection-runner';
 import { tempDir } from '../support/ledger-processes';
 import { firstDay, secondDay } from './shop-scenario';
 import { record } from './support';

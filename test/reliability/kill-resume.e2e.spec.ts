@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cliFixture, WORKERS } from '../support/cli-fixture';
 import { recordFigures } from './figures';
+import { crashAfter } from '../support/crash-after';
 
 /**
  * The kill-and-resume matrix: the deploy process is SIGKILLed right after each kind of event it records
@@ -33,7 +34,7 @@ describe('a deploy killed at any step finishes with --resume', () => {
     let killed: boolean;
     try {
       const crashed = flash(['deploy', '--env', environment, '--force'], {
-        FLASH_FAULT_CRASH_AFTER: type,
+        ...crashAfter(type),
         FLASH_PUBLISH_ATTEMPTS: '2',
       });
       killed = crashed.signal === 'SIGKILL';

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { request } from 'undici';
 import { tempDir } from '../support/ledger-processes';
 import { recordFigures } from './figures';
+import { crashAfter } from '../support/crash-after';
 
 const ROOT = join(__dirname, '..', '..');
 const BIN = join(ROOT, 'bin', 'flash.js');
@@ -122,7 +123,7 @@ describe('zero-downtime deploys', () => {
 
     const killed = await callThrough(url, async () => {
       idleTimeout(182);
-      expect((await flash(['deploy'], { FLASH_FAULT_CRASH_AFTER: 'BuildActivated' })).signal).toBe('SIGKILL');
+      expect((await flash(['deploy'], crashAfter('BuildActivated'))).signal).toBe('SIGKILL');
       await new Promise((r) => setTimeout(r, 3000)); // the app runs on, its deploy dead
       expect((await flash(['deploy', '--resume'])).status).toBe(0);
     });

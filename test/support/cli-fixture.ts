@@ -2,7 +2,7 @@ import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { request } from 'undici';
-import { deployTarget } from '../../src/adapters/runpod/deploy-target';
+import { deployTarget } from '../../src/ledger/target';
 import { writeApp } from './app-fixture';
 import { tempDir } from './ledger-processes';
 

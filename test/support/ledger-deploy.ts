@@ -1,60 +1,41 @@
 import { hostname } from 'node:os';
-import { join } from 'node:path';
-import { SqliteEventStore } from '../../src/adapters/eventstore/sqlite/sqlite-event-store';
-import { createLedgerApp, type LedgerApp } from '../../src/app.module';
-import type { BuildResult } from '../../src/build/build-app';
-import { deployTarget, type DeployTarget } from '../../src/adapters/runpod/deploy-target';
-import {
-  deploymentRequest,
-  driveDeployment,
-  requestDeployment,
-  type Progress,
-} from '../../src/ledger/deploy-session';
+import type { EventStore } from '../../src/adapters/eventstore/eventstore.port';
+import { deployTarget, type DeployTarget } from '../../src/ledger/target';
+import { Ledger, type OnEvent, type PublishPolicy, type RequestOutcome } from '../../src/ledger/ledger';
+import { deploymentRequest } from '../../src/ledger/request';
+import type { BuildResult } from '../../src/ledger/build';
 import type { PreviousEndpoint } from '../../src/domain/deployment/deployment.events';
 import type { Deployment } from '../../src/domain/deployment/deployment.state';
-import type { PublishPolicy } from '../../src/reactors/publication.saga';
-import {
-  ALL_PROJECTIONS,
-  ENDPOINT_INVENTORY,
-  previousEndpoints,
-  ProjectionRunner,
-  type EndpointInventoryView,
-} from '../../src/projections';
+import { ENDPOINT_INVENTORY, previousEndpoints, type EndpointInventoryView } from '../../src/projections';
 import { tempDir } from './ledger-processes';
 
 export interface LedgerHarness {
-  ledger: LedgerApp;
+  ledger: Ledger;
   target: DeployTarget;
-  store: SqliteEventStore;
-  views: ProjectionRunner;
+  store: EventStore;
   close(): Promise<void>;
 }
 
-/** The real Nest module on a fresh embedded store, deploying to the local cloud at `url`. */
+/** The door (the real Nest module inside) on a fresh embedded store, deploying to the local cloud at `url`. */
 export async function ledgerFor(
   url: string,
   apiKey: string | undefined,
   options: { dir?: string; publishPolicy?: PublishPolicy } = {},
 ): Promise<LedgerHarness> {
   const dir = options.dir ?? tempDir('flash-ledger-');
-  const store = new SqliteEventStore(join(dir, 'ledger.db'));
-  const views = new ProjectionRunner(store, join(dir, 'projections.db'), ALL_PROJECTIONS);
   const target = deployTarget({ kind: 'local', url, apiKey });
-  const ledger = await createLedgerApp({
-    store,
+  const ledger = await Ledger.open({
+    home: dir,
     target,
     publishPolicy: options.publishPolicy ?? { attempts: 3, baseMs: 20, capMs: 100 },
   });
   return {
     ledger,
     target,
-    store,
-    views,
+    store: ledger.store,
     close: async () => {
-      views.close();
       await ledger.close();
       await target.close();
-      await store.close();
     },
   };
 }
@@ -63,18 +44,14 @@ export async function ledgerFor(
 export async function deployBuild(
   h: LedgerHarness,
   build: BuildResult,
-  options: { environment?: string; previous?: Record<string, PreviousEndpoint>; progress?: Progress } = {},
-): Promise<{
-  outcome: Awaited<ReturnType<typeof requestDeployment>>;
-  state?: Deployment;
-  deploymentId: string;
-}> {
+  options: { environment?: string; previous?: Record<string, PreviousEndpoint>; progress?: OnEvent } = {},
+): Promise<{ outcome: RequestOutcome; state?: Deployment; deploymentId: string }> {
   const app = build.manifest.project_name;
   const environment = options.environment ?? 'dev';
-  await h.views.catchUp();
+  await h.ledger.views.catchUp();
   const previous =
     options.previous ??
-    previousEndpoints(h.views.view<EndpointInventoryView>(ENDPOINT_INVENTORY), app, environment);
+    previousEndpoints(h.ledger.views.view<EndpointInventoryView>(ENDPOINT_INVENTORY), app, environment);
   const request = await deploymentRequest({
     app,
     environment,
@@ -83,9 +60,10 @@ export async function deployBuild(
     artifact: { path: build.artifactPath, bytes: build.artifactBytes },
     previous,
     who: { requestedBy: 'user:test', host: hostname(), gitCommit: null },
+    at: h.ledger.now(),
   });
-  const outcome = await requestDeployment(h.ledger, request);
+  const outcome = await h.ledger.request(request);
   if (!outcome.ok) return { outcome, deploymentId: request.deploymentId };
-  const state = await driveDeployment(h.ledger, request.deploymentId, options.progress);
+  const state = await h.ledger.drive(request.deploymentId, options.progress);
   return { outcome, state, deploymentId: request.deploymentId };
 }

@@ -1,9 +1,6 @@
 import { Agent } from 'undici';
-import type { BuildResult } from '../../src/build/build-app';
-import { endpointSpec } from '../../src/adapters/runpod/endpoint-spec';
-import { GraphqlClient } from '../../src/adapters/runpod/graphql-client';
-import { RunpodControlPlane } from '../../src/adapters/runpod/runpod-control-plane';
-import { RunpodRest } from '../../src/adapters/runpod/runpod-rest';
+import type { BuildResult } from '../../src/ledger/build';
+import { deployTarget, type DeployTarget } from '../../src/ledger/target';
 
 export interface LocalDeployment {
   environmentId: string;
@@ -11,8 +8,8 @@ export interface LocalDeployment {
   ids: Record<string, string>;
   urls: Record<string, string>;
   keyInjected: Record<string, boolean>;
-  control: RunpodControlPlane;
-  rest: RunpodRest;
+  control: DeployTarget['control'];
+  rest: DeployTarget['rest'];
   dispatcher: Agent;
 }
 
@@ -28,10 +25,8 @@ export async function deployToCloud(
   options: { environment?: string; withKey?: boolean } = {},
 ): Promise<LocalDeployment> {
   const dispatcher = new Agent({ connections: 64 });
-  const control = new RunpodControlPlane(
-    new GraphqlClient({ baseUrl: cloudUrl, apiKey, dispatcher, backoffMs: 50 }),
-  );
-  const rest = new RunpodRest({ apiKey, dispatcher, restBaseUrl: `${cloudUrl}/v1` });
+  const target = deployTarget({ kind: 'local', url: cloudUrl, apiKey, dispatcher });
+  const { control, rest } = target;
   const app = build.manifest.project_name;
   const environment = options.environment ?? 'dev';
   const { appId, environmentId } = await control.ensureEnvironment(app, environment);
@@ -47,7 +42,7 @@ export async function deployToCloud(
       const volume = resource.networkVolume
         ? await rest.ensureVolume(resource.networkVolume.name, resource.networkVolume.size, 'EU-RO-1')
         : undefined;
-      const { spec, keyInjected: injected } = endpointSpec({
+      const { spec, keyInjected: injected } = target.specFor({
         app,
         environment,
         environmentId,

@@ -72,6 +72,39 @@ describe('a call to a QB peer', () => {
     });
   });
 
+  it('gives up, naming the job, when the peer has not finished it by the deadline', async () => {
+    const mock = agent();
+    const pool = mock.get('http://cloud.test');
+    pool
+      .intercept({ path: '/v2/ep1/runsync?wait=30000', method: 'POST' })
+      .reply(200, { id: 'j4', status: 'IN_QUEUE' });
+    pool
+      .intercept({ path: '/v2/ep1/status/j4', method: 'GET' })
+      .reply(200, { id: 'j4', status: 'IN_PROGRESS' })
+      .persist();
+    await expect(
+      callQueueEndpoint({ ...base, dispatcher: mock, timeoutMs: 200 }, { n: 1 }),
+    ).rejects.toMatchObject({ code: 'REMOTE_CALL_TIMED_OUT', message: expect.stringContaining('job j4') });
+  });
+
+  it('reports an answer that is not a job, and a peer that does not answer', async () => {
+    const mock = agent();
+    const pool = mock.get('http://cloud.test');
+    pool.intercept({ path: '/v2/ep1/runsync?wait=30000', method: 'POST' }).reply(200, '<html>');
+    pool
+      .intercept({ path: '/v2/ep1/runsync?wait=30000', method: 'POST' })
+      .replyWithError(Object.assign(new Error('connect refused'), { code: 'ECONNREFUSED' }));
+    await expect(callQueueEndpoint({ ...base, dispatcher: mock }, {})).rejects.toMatchObject({
+      code: 'REMOTE_CALL_REFUSED',
+      message: expect.stringContaining('not a job'),
+    });
+    await expect(callQueueEndpoint({ ...base, dispatcher: mock }, {})).rejects.toMatchObject({
+      code: 'REMOTE_UNREACHABLE',
+      message: 'gpu_worker at http://cloud.test/v2/ep1 did not answer: connect refused',
+    });
+    mock.assertNoPendingInterceptors();
+  });
+
   it('sends the empty-input sentinel for a call with no fields', () => {
     expect(wireInput({})).toEqual({ __empty: true });
     expect(wireInput(undefined)).toEqual({ __empty: true });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** Job states of the queue data plane (shared/reference/runpod-contract.md §2.3). */
+/** Job states of the queue data plane (docs/RUNPOD.md#job-states). */
 export const JOB_STATUSES = [
   'IN_QUEUE',
   'IN_PROGRESS',
@@ -17,7 +17,6 @@ export const EMPTY_INPUT_SENTINEL = '__empty';
 
 /** A job as the take endpoint hands it to a worker. */
 export const takenJobSchema = z.looseObject({ id: z.string().min(1), input: z.unknown() });
-export type TakenJob = z.infer<typeof takenJobSchema>;
 
 /** What a worker posts to job-done: an output, an error (with an optional output), or a progress update. */
 export const jobDoneSchema = z.union([

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * `flash_manifest.json`, with Flash's field names (shared/reference/flash-architecture.md §1). Readers
+ * `flash_manifest.json`, with Flash's field names (docs/RUNPOD.md#manifest). Readers
  * tolerate unknown keys; `makes_remote_calls` defaults to true when absent, as in Flash.
  */
 export const manifestFunctionSchema = z.object({

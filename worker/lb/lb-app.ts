@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { LoadBalancedEndpointDefinition, RouteRequest } from '../contract/endpoint-definition';
-import { endpointErrorOf, wireCode } from '../contract/errors';
+import { endpointErrorOf } from '../contract/errors';
+import { httpErrorHandler } from '../contract/http-error-reply';
 import { jsonBodyParser } from '../contract/json-body';
 import type { WorkerLogger } from '../logger';
 import { routeAnswerOf } from './route-answer';
@@ -79,17 +80,8 @@ export function createLbApp(
       `no route ${req.method} ${req.url.split('?')[0]} on ${definition.name}`,
     );
   });
-  app.setErrorHandler((error: { statusCode?: number; message?: string; code?: string }, _req, reply) => {
-    const status =
-      error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
-    // a server error's own code is kept for its log; the caller is told INTERNAL
-    return sendError(
-      reply,
-      status,
-      status < 500 ? wireCode(error, status) : 'INTERNAL',
-      error.message ?? 'error',
-    );
-  });
+  // a server error's own code is kept for its log; the caller is told INTERNAL
+  app.setErrorHandler(httpErrorHandler((reply, e) => sendError(reply, e.status, e.code, e.message), 'hide'));
   return app;
 }
 

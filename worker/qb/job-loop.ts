@@ -7,7 +7,7 @@ import { currentJob } from './job-context';
 import { runJob } from './run-job';
 import { startStopChannel } from './stop-channel';
 
-/** The job API a QB worker talks to, from the platform's env (runpod-contract.md §3.1). */
+/** The job API a QB worker talks to, from the platform's env (docs/RUNPOD.md#worker-environment). */
 export interface JobApi {
   /** `RUNPOD_WEBHOOK_GET_JOB`, `$ID` = the worker id; already holds `?`. */
   takeUrl: string;
@@ -121,7 +121,7 @@ export function startJobLoop(options: JobLoopOptions): {
       },
     });
 
-  /** With more than one free slot it asks job-take-batch for that many jobs (runpod-contract.md §3.2). */
+  /** With more than one free slot it asks job-take-batch for that many jobs (docs/RUNPOD.md#job-take). */
   const taker = async (): Promise<void> => {
     while (!stopping) {
       const free = concurrency - running.size;

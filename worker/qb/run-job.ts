@@ -30,7 +30,7 @@ function failure(error: unknown): JobDone {
 }
 
 /**
- * Runs one job and maps the result the way the platform does (runpod-contract.md §3.6): a throw is a
+ * Runs one job and maps the result the way the platform does (docs/RUNPOD.md#result-mapping): a throw is a
  * FAILED job with the message as `error` and the stack in `output.traceback`; a result object with a
  * truthy top-level `error` key is FAILED too; anything else is the output, as JSON.
  */

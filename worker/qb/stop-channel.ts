@@ -2,7 +2,7 @@ import type { Dispatcher } from 'undici';
 import { undici } from '../runtime/undici-lazy';
 
 /**
- * The stop channel (runpod-contract.md §3.8): a long poll on the take URL with `/job-stop/`; 200 lists
+ * The stop channel (docs/RUNPOD.md#stop-channel): a long poll on the take URL with `/job-stop/`; 200 lists
  * `jobsToStop`, 204 means none, 429 means back off 5 s; at least 1 s between empty polls.
  */
 export function startStopChannel(options: {

@@ -27,8 +27,10 @@ export function createRuntime(options: RuntimeOptions): FlashRuntime {
   return {
     progress: (update) => currentJob.getStore()?.progress(update),
     callQueue: async (name, input) => {
-      if (name === options.self && options.own)
-        return JSON.parse(JSON.stringify((await options.own.invoke(input)) ?? null)) as unknown;
+      if (name === options.self && options.own) {
+        const copy: unknown = JSON.parse(JSON.stringify((await options.own.invoke(input)) ?? null));
+        return copy;
+      }
       if (!options.manifest.resources[name]) {
         throw new PeerUnavailable(
           'PEER_NOT_DEPLOYED',
@@ -58,5 +60,5 @@ export function createRuntime(options: RuntimeOptions): FlashRuntime {
 
 /** Installs the runtime where the SDK looks for it. */
 export function installRuntime(runtime: FlashRuntime): void {
-  (globalThis as { [FLASH_RUNTIME]?: FlashRuntime })[FLASH_RUNTIME] = runtime;
+  Object.assign(globalThis, { [FLASH_RUNTIME]: runtime });
 }

@@ -61,7 +61,7 @@ export class ServiceRegistry {
         if (!this.map)
           throw new PeerUnavailable(
             'STATE_MANAGER_UNAVAILABLE',
-            `${this.options.self} could not read peer URLs: ${(error as Error).message}`,
+            `${this.options.self} could not read peer URLs: ${error instanceof Error ? error.message : String(error)}`,
           );
         // keep the stale map; the next call asks again
       } finally {

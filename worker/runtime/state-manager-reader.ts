@@ -1,75 +1,53 @@
 import type { Dispatcher } from 'undici';
-import { undici } from './undici-lazy';
-import { z } from 'zod';
-
-const graphqlAnswer = z.object({
-  data: z.record(z.string(), z.unknown()).nullable().optional(),
-  errors: z.array(z.object({ message: z.string() })).optional(),
-});
-const environment = z.object({ id: z.string(), activeBuildId: z.string().nullable().optional() }).nullable();
-const build = z.object({ id: z.string(), manifest: z.unknown() }).nullable();
-const endpoints = z.object({ resources_endpoints: z.record(z.string(), z.string()).optional() }).loose();
+import { GraphqlCallFailed } from '../contract/graphql-call';
+import { readActiveBuild, resourcesEndpointsOf } from '../contract/state-manager-read';
 
 export class StateManagerUnavailable extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
     this.name = 'StateManagerUnavailable';
   }
 }
 
-/** Reads `resources_endpoints` of an environment's active build (runpod-contract.md §1.6). */
+/** A failed State Manager read, said as this worker says it. */
+function why(url: string, error: GraphqlCallFailed): string {
+  switch (error.kind) {
+    case 'unreachable':
+      return `the State Manager at ${url} did not answer (${error.detail})`;
+    case 'unauthorized':
+      return error.extra.status === 401
+        ? 'the State Manager refused RUNPOD_API_KEY (401)'
+        : `the State Manager refused RUNPOD_API_KEY: ${error.detail}`;
+    case 'http':
+    case 'not_graphql':
+      return `the State Manager answered ${error.extra.status ?? 'nothing usable'}`;
+    default:
+      return error.detail;
+  }
+}
+
+/**
+ * Reads `resources_endpoints` of an environment's active build (the State Manager read of
+ * `contract/state-manager-read`; see docs/RUNPOD.md). Not retried here: the service registry keeps its
+ * last map and asks again on the next call.
+ */
 export async function readResourcesEndpoints(options: {
   graphqlUrl: string;
   apiKey: string;
   environmentId: string;
   dispatcher: Dispatcher;
 }): Promise<Record<string, string>> {
-  const call = async (
-    query: string,
-    variables: Record<string, unknown>,
-  ): Promise<Record<string, unknown>> => {
-    let res;
-    try {
-      res = await undici().request(options.graphqlUrl, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${options.apiKey}` },
-        body: JSON.stringify({ query, variables }),
-        dispatcher: options.dispatcher,
-        headersTimeout: 10_000,
-        bodyTimeout: 10_000,
-      });
-    } catch (error) {
-      throw new StateManagerUnavailable(
-        `the State Manager at ${options.graphqlUrl} did not answer (${(error as Error).message})`,
-      );
-    }
-    const text = await res.body.text();
-    const parsed = graphqlAnswer.safeParse(JSON.parse(text || '{}'));
-    if (res.statusCode === 401)
-      throw new StateManagerUnavailable('the State Manager refused RUNPOD_API_KEY (401)');
-    if (!parsed.success || res.statusCode >= 400)
-      throw new StateManagerUnavailable(`the State Manager answered ${res.statusCode}`);
-    if (parsed.data.errors?.length)
-      throw new StateManagerUnavailable(parsed.data.errors.map((e) => e.message).join('; '));
-    return parsed.data.data ?? {};
-  };
-  const env = environment.parse(
-    (
-      await call(
-        'query flashEnvironment($id: String!) { flashEnvironment(flashEnvironmentId: $id) { id activeBuildId } }',
-        { id: options.environmentId },
-      )
-    ).flashEnvironment ?? null,
-  );
-  if (!env?.activeBuildId)
+  let active;
+  try {
+    active = await readActiveBuild(
+      { dispatcher: options.dispatcher, url: options.graphqlUrl, apiKey: options.apiKey, timeoutMs: 10_000 },
+      options.environmentId,
+    );
+  } catch (error) {
+    if (!(error instanceof GraphqlCallFailed)) throw error;
+    throw new StateManagerUnavailable(why(options.graphqlUrl, error), { cause: error });
+  }
+  if (!active)
     throw new StateManagerUnavailable(`environment ${options.environmentId} has no active build yet`);
-  const active = build.parse(
-    (
-      await call('query flashBuild($id: String!) { flashBuild(flashBuildId: $id) { id manifest } }', {
-        id: env.activeBuildId,
-      })
-    ).flashBuild ?? null,
-  );
-  const manifest = endpoints.safeParse(active?.manifest);
-  return manifest.success ? (manifest.data.resources_endpoints ?? {}) : {};
+  return resourcesEndpointsOf(active.manifest);
 }

@@ -48,13 +48,6 @@ const newEventSchema = z.strictObject({
   metadata: metadataInput,
 });
 
-export const storedMetadataSchema = z.object({
-  correlationId: z.string(),
-  causationId: z.string(),
-  actor: z.string(),
-  schemaVersion: z.number().int(),
-});
-
 /** An event checked, defaulted and serialized, ready for either store. */
 export interface PreparedEvent {
   id: string;

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { errnoOf, makeDirectory } from '../eventstore/sqlite/make-directory';
 import { dirname, join, resolve } from 'node:path';
-import { request } from 'undici';
+import { Agent, request } from 'undici';
 import { FlashError } from '../../domain/errors';
 import { flashHome } from '../eventstore/ledger-config';
 
@@ -55,12 +55,16 @@ function alive(pid: number): boolean {
 }
 
 async function answers(url: string): Promise<boolean> {
+  // its own short-lived connection: a health probe must not leave a socket that keeps the process alive
+  const dispatcher = new Agent({ connections: 1, pipelining: 0 });
   try {
-    const res = await request(`${url}/health`, { headersTimeout: 1000, bodyTimeout: 1000 });
+    const res = await request(`${url}/health`, { dispatcher, headersTimeout: 1000, bodyTimeout: 1000 });
     await res.body.dump();
     return res.statusCode === 200;
   } catch {
     return false;
+  } finally {
+    await dispatcher.close();
   }
 }
 

@@ -3,25 +3,10 @@ import { Agent, type Dispatcher } from 'undici';
 import { GraphqlClient } from './graphql-client';
 import { RunpodControlPlane } from './runpod-control-plane';
 import { RunpodRest } from './runpod-rest';
+import { endpointSpec } from './endpoint-spec';
+import type { DeployTarget } from './deploy-target.port';
 
-/** Where a deployment goes: the local cloud or RunPod, through the same adapter; only URLs and key differ. */
-export interface DeployTarget {
-  kind: 'local' | 'runpod';
-  /** The control plane's base URL (recorded in the ledger; never the key). */
-  url: string;
-  control: RunpodControlPlane;
-  rest: RunpodRest;
-  /** The deployer's key, injected only into endpoints that make remote calls. */
-  apiKey: string | undefined;
-  /** The URL callers use for an endpoint (flash-architecture.md §5.4; the local cloud's `/v2` and `/lb`). */
-  urlFor(endpointId: string, loadBalanced: boolean): string;
-  /** RunPod data center for network volumes. */
-  dataCenterId: string;
-  close(): Promise<void>;
-}
-
-/** Nest token for the deploy target of this process. */
-export const DEPLOY_TARGET = Symbol.for('flash-ledger.DeployTarget');
+export { DEPLOY_TARGET, type DeployTarget } from './deploy-target.port';
 
 /** A short, one-way fingerprint of a key for the ledger: never the key. */
 export const keyFingerprint = (key: string): string =>
@@ -67,6 +52,17 @@ export function deployTarget(options: TargetOptions): DeployTarget {
     control,
     rest,
     apiKey: options.apiKey,
+    keyFingerprint: options.apiKey ? keyFingerprint(options.apiKey) : null,
+    specFor: endpointSpec,
+    endpointsOf: async (app, environment) => {
+      const found = await control.findApp(app);
+      const env = found?.environments.find((e) => e.name === environment);
+      if (!env) return {};
+      const endpoints = await control.listEndpoints();
+      return Object.fromEntries(
+        endpoints.filter((e) => e.flashEnvironmentId === env.id).map((e) => [e.name ?? e.id, e.id]),
+      );
+    },
     dataCenterId: 'EU-RO-1',
     urlFor: (id, lb) =>
       lb ? (local ? `${base}/lb/${id}` : `https://${id}.${new URL(v2).host}`) : `${v2}/${id}`,

@@ -1,5 +1,31 @@
 import type { ManifestResource } from '../../../worker/contract/manifest';
-import type { EndpointSpec, EnvVar } from './runpod-control-plane';
+
+export interface EnvVar {
+  key: string;
+  value: string;
+}
+
+/** What `saveEndpoint` takes (see docs/RUNPOD.md); env goes in the inline template. */
+export interface EndpointSpec {
+  id?: string;
+  name: string;
+  type: 'QB' | 'LB';
+  gpuIds?: string;
+  gpuCount?: number;
+  instanceIds?: string[];
+  workersMin: number;
+  workersMax: number;
+  idleTimeout: number;
+  scalerType: 'QUEUE_DELAY' | 'REQUEST_COUNT';
+  scalerValue: number;
+  locations?: string;
+  networkVolumeId?: string;
+  flashEnvironmentId: string;
+  executionTimeoutMs?: number;
+  template: { name: string; imageName: string; containerDiskInGb: number; env: EnvVar[] };
+  /** On update: the endpoint's template, which is saved separately (Flash's update path). */
+  templateId?: string;
+}
 
 export interface SpecInputs {
   app: string;

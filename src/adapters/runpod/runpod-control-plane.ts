@@ -1,6 +1,10 @@
 import { z } from 'zod';
+import { readActiveBuild, type ActiveBuild } from '../../../worker/contract/state-manager-read';
 import { UpstreamFailed } from '../../domain/errors';
+import type { EndpointSpec } from './endpoint-spec';
 import type { GraphqlClient } from './graphql-client';
+
+export type { EndpointSpec, EnvVar } from './endpoint-spec';
 
 const ENDPOINT_FIELDS = `aiKey gpuIds id idleTimeout locations name networkVolumeId networkVolumeIds{networkVolumeId dataCenterId}
   flashEnvironmentId scalerType scalerValue templateId type userId version workersMax workersMin workersStandby
@@ -30,35 +34,8 @@ const appSchema = z.looseObject({
   name: z.string(),
   flashEnvironments: z.array(environmentSchema).optional(),
 });
-const buildSchema = z.looseObject({ id: z.string(), manifest: z.unknown().optional() });
+const buildSchema = z.looseObject({ id: z.string() });
 const uploadSchema = z.object({ uploadUrl: z.string(), objectKey: z.string(), expiresAt: z.string() });
-
-export interface EnvVar {
-  key: string;
-  value: string;
-}
-
-/** What `saveEndpoint` takes (runpod-contract.md §1.3); env goes in the inline template. */
-export interface EndpointSpec {
-  id?: string;
-  name: string;
-  type: 'QB' | 'LB';
-  gpuIds?: string;
-  gpuCount?: number;
-  instanceIds?: string[];
-  workersMin: number;
-  workersMax: number;
-  idleTimeout: number;
-  scalerType: 'QUEUE_DELAY' | 'REQUEST_COUNT';
-  scalerValue: number;
-  locations?: string;
-  networkVolumeId?: string;
-  flashEnvironmentId: string;
-  executionTimeoutMs?: number;
-  template: { name: string; imageName: string; containerDiskInGb: number; env: EnvVar[] };
-  /** On update: the endpoint's template, which is saved separately (Flash's update path). */
-  templateId?: string;
-}
 
 function pick<T>(data: Record<string, unknown>, key: string, schema: z.ZodType<T>, what: string): T {
   const parsed = schema.safeParse(data[key]);
@@ -70,7 +47,10 @@ function pick<T>(data: Record<string, unknown>, key: string, schema: z.ZodType<T
   return parsed.data;
 }
 
-/** RunPod's control plane and State Manager operations that a deploy needs, typed and parsed. */
+/**
+ * RunPod's control plane and State Manager operations that a deploy needs, typed and parsed (RunPod's
+ * GraphQL API: https://docs.runpod.io/api-reference/overview; see docs/RUNPOD.md).
+ */
 export class RunpodControlPlane {
   constructor(readonly graphql: GraphqlClient) {}
 
@@ -150,19 +130,8 @@ export class RunpodControlPlane {
   }
 
   // Operation: flashEnvironment → flashBuild(activeBuildId).manifest (the State Manager read).
-  async readManifest(environmentId: string): Promise<{ buildId: string; manifest: unknown } | undefined> {
-    const env = await this.graphql.request(
-      `query env($id: String!) { flashEnvironment(flashEnvironmentId: $id) { id name activeBuildId } }`,
-      { id: environmentId },
-    );
-    const environment = pick(env, 'flashEnvironment', environmentSchema.nullable(), 'flashEnvironment');
-    if (!environment?.activeBuildId) return undefined;
-    const build = await this.graphql.request(
-      `query build($id: String!) { flashBuild(flashBuildId: $id) { id manifest } }`,
-      { id: environment.activeBuildId },
-    );
-    const found = pick(build, 'flashBuild', buildSchema.nullable(), 'flashBuild');
-    return found ? { buildId: found.id, manifest: found.manifest } : undefined;
+  readManifest(environmentId: string): Promise<ActiveBuild | undefined> {
+    return this.graphql.read((transport) => readActiveBuild(transport, environmentId));
   }
 
   // Operation: updateFlashBuildManifest (the State Manager write; a mutation, never retried here).

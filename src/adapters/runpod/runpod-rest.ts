@@ -1,7 +1,16 @@
 import { createReadStream, statSync } from 'node:fs';
-import { request, type Dispatcher } from 'undici';
+import { interceptors, type Dispatcher } from 'undici';
 import { z } from 'zod';
-import { jobObjectSchema, TERMINAL_STATUSES, type JobObject } from '../../../worker/contract/job';
+import {
+  httpCall,
+  jsonHeaders,
+  reasonOf,
+  TRANSIENT_ERROR_CODES,
+  type HttpAnswer,
+  type HttpMethod,
+} from '../../../worker/contract/http-call';
+import type { JobObject } from '../../../worker/contract/job';
+import { jobCall, PeerCallFailed, runToCompletion } from '../../../worker/contract/peer-call';
 import { UpstreamFailed } from '../../domain/errors';
 
 const volumeSchema = z.object({
@@ -15,72 +24,73 @@ const volumeList = z.union([
   z.object({ networkVolumes: z.array(volumeSchema) }).transform((v) => v.networkVolumes),
 ]);
 
-/** The parts of RunPod reached over plain HTTP: artifact upload, network volumes (REST v1), the data plane. */
+/**
+ * The parts of RunPod reached over plain HTTP: artifact upload, network volumes (REST v1), the data plane
+ * (https://docs.runpod.io/serverless/endpoints/operation-reference; see docs/RUNPOD.md). Every call goes
+ * through the injected dispatcher; only the upload is retried (an undici retry interceptor).
+ */
 export class RunpodRest {
+  /** The dispatcher uploads go through: transport failures retried twice, from 2 s, doubling. */
+  private readonly uploads: Dispatcher;
+
   constructor(
     private readonly options: {
       apiKey: string;
       dispatcher: Dispatcher;
       /** REST v1 base: `https://rest.runpod.io/v1`, or `{cloud}/v1` locally. */
       restBaseUrl: string;
+      /** First delay before an upload is tried again. Default 2000 ms. */
+      uploadBackoffMs?: number;
     },
-  ) {}
+  ) {
+    this.uploads = options.dispatcher.compose(
+      interceptors.retry({
+        maxRetries: 2,
+        minTimeout: options.uploadBackoffMs ?? 2000,
+        maxTimeout: 30_000,
+        timeoutFactor: 2,
+        methods: ['PUT'],
+        statusCodes: [],
+        errorCodes: [...TRANSIENT_ERROR_CODES],
+      }),
+    );
+  }
 
-  // Operation: PUT <presigned uploadUrl> with the tarball; 3 attempts on connection errors.
+  // Operation: PUT <presigned uploadUrl of prepareFlashArtifactUpload> with the tarball.
   async uploadArtifact(uploadUrl: string, file: string): Promise<void> {
     const size = statSync(file).size;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const res = await request(uploadUrl, {
-          method: 'PUT',
-          headers: {
-            'content-type': 'application/gzip',
-            'content-length': String(size),
-            'user-agent': 'flash-ledger',
-          },
-          body: createReadStream(file),
-          dispatcher: this.options.dispatcher,
-        });
-        const text = await res.body.text();
-        if (res.statusCode >= 300)
-          throw new UpstreamFailed(
-            'ARTIFACT_UPLOAD_REFUSED',
-            `the artifact upload was refused (HTTP ${res.statusCode}): ${text.slice(0, 300)}`,
-          );
-        return;
-      } catch (error) {
-        if (error instanceof UpstreamFailed || attempt >= 3) {
-          throw error instanceof UpstreamFailed
-            ? error
-            : new UpstreamFailed(
-                'ARTIFACT_UPLOAD_FAILED',
-                `uploading ${file} failed: ${(error as Error).message}`,
-                { cause: error },
-              );
-        }
-        await new Promise((r) => setTimeout(r, Math.min(30_000, 2000 * 2 ** (attempt - 1))));
-      }
+    let answer: HttpAnswer;
+    try {
+      answer = await httpCall(this.uploads, 'PUT', uploadUrl, {
+        headers: {
+          'content-type': 'application/gzip',
+          'content-length': String(size),
+          'user-agent': 'flash-ledger',
+        },
+        body: createReadStream(file),
+      });
+    } catch (error) {
+      throw new UpstreamFailed('ARTIFACT_UPLOAD_FAILED', `uploading ${file} failed: ${reasonOf(error)}`, {
+        cause: error,
+      });
     }
+    if (answer.status >= 300)
+      throw new UpstreamFailed(
+        'ARTIFACT_UPLOAD_REFUSED',
+        `the artifact upload was refused (HTTP ${answer.status}): ${answer.text.slice(0, 300)}`,
+      );
   }
 
   /** One JSON request with the Bearer key; a transport failure is RUNPOD_UNAVAILABLE. */
-  private async send(
-    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
-    url: string,
-    body?: unknown,
-  ): Promise<{ status: number; text: string }> {
+  private async send(method: HttpMethod, url: string, body?: unknown): Promise<HttpAnswer> {
     try {
-      const res = await request(url, {
-        method,
-        headers: { authorization: `Bearer ${this.options.apiKey}`, 'content-type': 'application/json' },
+      return await httpCall(this.options.dispatcher, method, url, {
+        headers: jsonHeaders(this.options.apiKey),
         body: body === undefined ? undefined : JSON.stringify(body),
-        dispatcher: this.options.dispatcher,
-        headersTimeout: 330_000,
-        bodyTimeout: 330_000,
+        timeoutMs: 330_000,
       });
-      return { status: res.statusCode, text: await res.body.text() };
     } catch (error) {
-      throw new UpstreamFailed('RUNPOD_UNAVAILABLE', `${url} did not answer: ${(error as Error).message}`, {
+      throw new UpstreamFailed('RUNPOD_UNAVAILABLE', `${url} did not answer: ${reasonOf(error)}`, {
         cause: error,
       });
     }
@@ -96,7 +106,8 @@ export class RunpodRest {
         'RUNPOD_REJECTED',
         `${method} ${url} answered ${status}: ${text.slice(0, 300)}`,
       );
-    return text ? (JSON.parse(text) as unknown) : null;
+    const json: unknown = text ? JSON.parse(text) : null;
+    return json;
   }
 
   // Operation: GET /networkvolumes, reuse a match by (name, data center), else POST /networkvolumes.
@@ -108,14 +119,40 @@ export class RunpodRest {
     return volumeSchema.parse(await this.rest('POST', '/networkvolumes', { name, size, dataCenterId })).id;
   }
 
-  private async job(method: 'GET' | 'POST', url: string, body?: unknown): Promise<JobObject> {
-    const { status, text } = await this.send(method, url, body);
-    if (status >= 400)
-      throw new UpstreamFailed(
-        status === 404 ? 'RUNPOD_NOT_FOUND' : 'RUNPOD_REJECTED',
-        `${method} ${url} answered ${status}: ${text.slice(0, 300)}`,
+  /** A failed job request (contract/peer-call) as the adapter's stable error. */
+  private jobFailure(error: unknown): unknown {
+    if (!(error instanceof PeerCallFailed)) return error;
+    const options = { cause: error };
+    if (error.kind === 'unreachable')
+      return new UpstreamFailed(
+        'RUNPOD_UNAVAILABLE',
+        `${error.request} did not answer: ${error.detail}`,
+        options,
       );
-    return jobObjectSchema.parse(JSON.parse(text));
+    if (error.kind === 'not_a_job')
+      return new UpstreamFailed(
+        'RUNPOD_BAD_RESPONSE',
+        `${error.request} answered something that is not a job: ${error.detail.slice(0, 300)}`,
+        options,
+      );
+    return new UpstreamFailed(
+      error.status === 404 ? 'RUNPOD_NOT_FOUND' : 'RUNPOD_REJECTED',
+      `${error.request} answered ${error.status}: ${error.detail.slice(0, 300)}`,
+      options,
+    );
+  }
+
+  private async job(method: 'GET' | 'POST', url: string, body?: unknown): Promise<JobObject> {
+    const transport = {
+      dispatcher: this.options.dispatcher,
+      apiKey: this.options.apiKey,
+      timeoutMs: 330_000,
+    };
+    try {
+      return await jobCall(transport, method, url, body);
+    } catch (error) {
+      throw this.jobFailure(error);
+    }
   }
 
   // Operations: POST {endpoint}/runsync?wait=, then GET {endpoint}/status/{id} until terminal.
@@ -124,27 +161,27 @@ export class RunpodRest {
     input: unknown,
     options: { waitMs?: number; timeoutMs?: number } = {},
   ): Promise<JobObject> {
-    const deadline = Date.now() + (options.timeoutMs ?? 300_000);
-    let job = await this.job('POST', `${endpointUrl}/runsync?wait=${options.waitMs ?? 90_000}`, { input });
-    let delay = 100;
-    while (!TERMINAL_STATUSES.includes(job.status) && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, delay));
-      delay = Math.min(2000, delay * 2);
-      job = await this.job('GET', `${endpointUrl}/status/${job.id}`);
+    try {
+      return await runToCompletion({
+        url: endpointUrl,
+        apiKey: this.options.apiKey,
+        dispatcher: this.options.dispatcher,
+        input,
+        waitMs: options.waitMs ?? 90_000,
+        timeoutMs: options.timeoutMs ?? 300_000,
+        poll: { firstMs: 100, maxMs: 2000 },
+      });
+    } catch (error) {
+      throw this.jobFailure(error);
     }
-    return job;
   }
 
   // Operation: a route of a load-balanced endpoint (`{endpoint URL}{path}`), with the Bearer key.
-  async route(
-    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
-    url: string,
-    body?: unknown,
-  ): Promise<{ status: number; body: unknown }> {
+  async route(method: HttpMethod, url: string, body?: unknown): Promise<{ status: number; body: unknown }> {
     const { status, text } = await this.send(method, url, body);
     let parsed: unknown = text;
     try {
-      parsed = text ? (JSON.parse(text) as unknown) : null;
+      parsed = text ? JSON.parse(text) : null;
     } catch {
       // a raw (non-JSON) answer is shown as text
     }

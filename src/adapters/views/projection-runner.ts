@@ -3,7 +3,7 @@ import type { EventStore, RecordedEvent } from '../eventstore/eventstore.port';
 import { viewsAt } from '../eventstore/sqlite/ledger-witnesses';
 import { toDomainEvent } from '../../domain/domain-events';
 import { FlashError } from '../../domain/errors';
-import { canonicalJson } from '../../projections/canonical-json';
+import { canonicalJson } from '../../../worker/contract/canonical-json';
 import { ledgerPagesAfter } from './ledger-pages';
 import type { DomainEvent, ProjectedEvent, Projection } from '../../projections/projection';
 import { ViewTable, type StoredView } from './view-table';

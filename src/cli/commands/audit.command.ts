@@ -1,6 +1,4 @@
-import { auditLogProjection } from '../../projections/audit-log/audit-log.projection';
-import { readViews } from '../../adapters/views/read-views';
-import { resolveDeploymentId } from '../../ledger/deployment-id';
+import { auditLogProjection, readViews, resolveDeploymentId } from '../../ledger/views';
 import { printJson, printTable, shortTime } from '../output/print';
 
 export interface AuditOptions {

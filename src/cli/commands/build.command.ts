@@ -1,7 +1,6 @@
 import { join, relative } from 'node:path';
-import type { BuildResult } from '../../build/build-app';
+import { build, type BuildResult } from '../../ledger/build';
 import { locateApp } from '../app/locate-app';
-import { buildWithProgress } from '../deploy/build-step';
 import { printJson, printTable } from '../output/print';
 import { progressOn } from '../output/progress';
 import { renderTable, type Column } from '../output/table';
@@ -59,7 +58,7 @@ export function renderBuildTable(result: BuildResult): string {
 export async function buildCommand(dir: string | undefined, options: BuildCommandOptions): Promise<void> {
   const started = Date.now();
   const app = locateApp(dir, options.app);
-  const result = await buildWithProgress(app, progressOn(options.json), Boolean(options.force));
+  const result = await build(app, progressOn(options.json), Boolean(options.force));
   const shown = (p: string): string => relative(process.cwd(), p) || '.';
   if (options.json) {
     printJson({

@@ -1,42 +1,4 @@
-import { request } from 'undici';
-import { z } from 'zod';
-import { FlashError } from '../../domain/errors';
-import { cloudStatus, startCloud, stopCloud } from '../../adapters/local-cloud/cloud-process';
-
-const endpoints = z.object({
-  data: z.object({
-    myself: z.object({ endpoints: z.array(z.object({ id: z.string(), name: z.string().nullable() })) }),
-  }),
-});
-
-async function logsOf(resource: string, lines: number): Promise<string> {
-  const status = await cloudStatus();
-  if (!status.running || !status.apiKey)
-    throw new FlashError(
-      'CLOUD_NOT_RUNNING',
-      `the local cloud is not running at ${status.url}: start it with \`flash cloud start\``,
-    );
-  const headers = { authorization: `Bearer ${status.apiKey}`, 'content-type': 'application/json' };
-  const res = await request(`${status.url}/graphql`, {
-    method: 'POST',
-    headers,
-    body: JSON.stringify({ query: '{ myself { endpoints { id name } } }' }),
-  });
-  const list = endpoints.parse(await res.body.json()).data.myself.endpoints;
-  const matches = list.filter((e) => e.name === resource || e.id === resource);
-  if (matches.length === 0)
-    throw new FlashError(
-      'RESOURCE_NOT_FOUND',
-      `no endpoint named ${resource} on the local cloud (endpoints: ${list.map((e) => e.name).join(', ') || 'none'})`,
-    );
-  const parts = await Promise.all(
-    matches.map(async (e) => {
-      const logs = await request(`${status.url}/admin/logs/${e.id}?lines=${lines}`, { headers });
-      return `# ${e.name} (${e.id})\n${await logs.body.text()}`;
-    }),
-  );
-  return parts.join('\n');
-}
+import { cloudLogs as logsOf, cloudStatus, startCloud, stopCloud } from '../../ledger/cloud';
 
 interface JsonOption {
   json?: boolean;

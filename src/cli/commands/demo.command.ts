@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ownPackageRoot } from '../../build/local-packages';
 import { FlashError } from '../../domain/errors';
-import { stopCloud } from '../../adapters/local-cloud/cloud-process';
+import { stopCloud } from '../../ledger/cloud';
 import { freePort } from '../demo/free-port';
 import { deployCommand } from './deploy.command';
 import { invokeCommand } from './invoke.command';

@@ -1,5 +1,4 @@
-import { openEventStore } from '../../adapters/eventstore/open-event-store';
-import type { RecordedEvent } from '../../adapters/eventstore/eventstore.port';
+import { followEvents, readEvents, type LedgerEvent } from '../../ledger/events';
 import { eventToJson, Timeline, TIMELINE_COLUMNS } from '../render-timeline';
 import { printTable, stdoutColors } from '../output/print';
 import { tableWidth } from '../output/table';
@@ -29,44 +28,38 @@ function followRow(cells: string[], width: number): string {
 /** Prints the ledger from a position; with --follow keeps printing what any process appends. */
 export async function eventsCommand(options: EventsOptions): Promise<void> {
   const from = BigInt(options.from ?? 1);
-  const store = await openEventStore();
   const timeline = new Timeline();
-  try {
-    if (!options.follow) {
-      const events = await store.readAll({ fromPosition: from, limit: options.limit ?? 1000 });
-      if (options.json) for (const e of events) console.log(JSON.stringify(eventToJson(e)));
-      else if (events.length === 0) console.log(`no events in ${store.location}`);
-      else
-        printTable(
-          TIMELINE_COLUMNS,
-          events.map((e) => timeline.row(e)),
-          options.wide,
-        );
-      return;
-    }
-    const width = tableWidth(options.wide);
-    if (!options.json) {
-      const c = stdoutColors();
-      console.error(`following ${store.location} (Ctrl-C to stop)`);
-      console.log(
-        c.bold(
-          followRow(
-            TIMELINE_COLUMNS.map((col) => col.header),
-            width,
-          ),
-        ),
+  if (!options.follow) {
+    const { location, events } = await readEvents(from, options.limit ?? 1000);
+    if (options.json) for (const e of events) console.log(JSON.stringify(eventToJson(e)));
+    else if (events.length === 0) console.log(`no events in ${location}`);
+    else
+      printTable(
+        TIMELINE_COLUMNS,
+        events.map((e) => timeline.row(e)),
+        options.wide,
       );
-    }
-    const subscription = store.subscribeToAll({ fromPosition: from > 0n ? from - 1n : 'start' });
-    const stop = (): void => void subscription.close();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-    for await (const event of subscription) print(event);
-    function print(event: RecordedEvent): void {
-      if (options.json) console.log(JSON.stringify(eventToJson(event)));
-      else console.log(followRow(timeline.row(event), width));
-    }
-  } finally {
-    await store.close();
+    return;
   }
+  const width = tableWidth(options.wide);
+  const stop = new AbortController();
+  const abort = (): void => stop.abort();
+  process.once('SIGINT', abort);
+  process.once('SIGTERM', abort);
+  const print = (event: LedgerEvent): void => {
+    if (options.json) console.log(JSON.stringify(eventToJson(event)));
+    else console.log(followRow(timeline.row(event), width));
+  };
+  await followEvents(from, print, stop.signal, (location) => {
+    if (options.json) return;
+    console.error(`following ${location} (Ctrl-C to stop)`);
+    console.log(
+      stdoutColors().bold(
+        followRow(
+          TIMELINE_COLUMNS.map((col) => col.header),
+          width,
+        ),
+      ),
+    );
+  });
 }

@@ -1,6 +1,5 @@
 import { appNameOf, findAppRoot } from '../app/locate-app';
-import { deploymentHistoryProjection } from '../../projections/deployment-history/deployment-history.projection';
-import { readViews } from '../../adapters/views/read-views';
+import { deploymentHistoryProjection, readViews } from '../../ledger/views';
 import { checkName } from '../app/locate-app';
 import { printJson, printTable, seconds, shortTime, statusStyle, stdoutColors } from '../output/print';
 

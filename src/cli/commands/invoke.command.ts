@@ -1,9 +1,7 @@
 import { parseJson } from '../../../worker/contract/json-body';
-import { FlashError, NotFound } from '../../domain/errors';
-import { environmentKey } from '../../projections/projection';
-import { parseTargetKind, resolveTarget } from '../../ledger/target';
-import { readViews } from '../../adapters/views/read-views';
-import { resourcesEndpointsProjection } from '../../projections/resources-endpoints/resources-endpoints.projection';
+import { FlashError } from '../../domain/errors';
+import { invoke } from '../../ledger/invoke';
+import { parseTargetKind } from '../../ledger/target';
 import { printJson } from '../output/print';
 import { progressOn } from '../output/progress';
 import { CommandExit, EXIT } from '../errors';
@@ -43,38 +41,32 @@ export async function invokeCommand(
   checkName('environment', environment);
   const body = parseInput(input);
   const method = options.method ?? (body === undefined ? 'GET' : 'POST');
-  const target = await resolveTarget(parseTargetKind(options.target), { start: true });
-  try {
-    const [view] = await readViews([resourcesEndpointsProjection]);
-    const urls = view.environments[environmentKey(app, environment)] ?? {};
-    const url = urls[resource];
-    if (!url)
-      throw new NotFound(
-        'RESOURCE_NOT_DEPLOYED',
-        `${resource} is not deployed in ${app}/${environment}${Object.keys(urls).length ? ` (deployed: ${Object.keys(urls).join(', ')})` : ''}`,
-      );
-    const queue = /\/v2\/[^/]+$/.test(url);
-    const progress = progressOn(options.json);
-    if (queue) {
-      progress.step(`waiting for ${resource}'s job`);
-      const job = await target.rest.runsync(url, body ?? {}).finally(() => progress.done());
-      const ok = job.status === 'COMPLETED';
-      if (options.json) printJson({ ok, ...job });
-      else {
-        console.log(JSON.stringify(job.output ?? job, null, 2));
-        if (!ok) console.error(`error JOB_${job.status}: ${job.error ?? 'the job did not complete'}`);
-      }
-      if (!ok) throw new CommandExit(EXIT.failure);
-      return;
+  const progress = progressOn(options.json);
+  const result = await invoke(
+    {
+      app,
+      environment,
+      resource,
+      target: parseTargetKind(options.target),
+      body,
+      method,
+      path: options.path ?? '/',
+    },
+    progress,
+  );
+  if (result.kind === 'queue') {
+    const { job } = result;
+    const ok = job.status === 'COMPLETED';
+    if (options.json) printJson({ ok, ...job });
+    else {
+      console.log(JSON.stringify(job.output ?? job, null, 2));
+      if (!ok) console.error(`error JOB_${job.status}: ${job.error ?? 'the job did not complete'}`);
     }
-    progress.step(`waiting for ${method} ${options.path ?? '/'} on ${resource}`);
-    const answer = await target.rest
-      .route(method, `${url}${options.path ?? '/'}`, body)
-      .finally(() => progress.done());
-    if (options.json) printJson({ ok: answer.status < 400, ...answer });
-    else console.log(JSON.stringify(answer.body, null, 2));
-    if (answer.status >= 400) throw new CommandExit(EXIT.failure);
-  } finally {
-    await target.close();
+    if (!ok) throw new CommandExit(EXIT.failure);
+    return;
   }
+  const { answer } = result;
+  if (options.json) printJson({ ok: answer.status < 400, ...answer });
+  else console.log(JSON.stringify(answer.body, null, 2));
+  if (answer.status >= 400) throw new CommandExit(EXIT.failure);
 }

@@ -1,6 +1,4 @@
-import { ledgerConfigFromEnv } from '../../adapters/eventstore/ledger-config';
-import { verifySqliteLedger } from '../../adapters/eventstore/sqlite/sqlite-verify';
-import { FlashError } from '../../domain/errors';
+import { verifyLedger } from '../../ledger/maintenance';
 import { CommandExit, EXIT } from '../errors';
 import { printJson } from '../output/print';
 
@@ -10,16 +8,10 @@ import { printJson } from '../output/print';
  * LEDGER_SHRUNK). Under --json: `{ok, events, firstBadPosition?}`, with `error` when not ok.
  */
 export async function ledgerVerifyCommand(options: { json?: boolean }): Promise<void> {
-  const config = ledgerConfigFromEnv();
-  if (config.kind !== 'sqlite')
-    throw new FlashError(
-      'USAGE',
-      `flash ledger verify checks the embedded ledger; FLASH_LEDGER names EventStoreDB (${config.redacted}), which checks its own files: unset FLASH_LEDGER or set it to sqlite:<file>`,
-    );
-  const result = verifySqliteLedger(config.file);
+  const { file, ...result } = verifyLedger();
   if (result.ok) {
     if (options.json) printJson({ ok: true, events: result.events });
-    else console.log(`${config.file}: ${result.events} event(s) verified, the hash chain is intact`);
+    else console.log(`${file}: ${result.events} event(s) verified, the hash chain is intact`);
     return;
   }
   const { events, firstBadPosition, error } = result;
@@ -32,7 +24,7 @@ export async function ledgerVerifyCommand(options: { json?: boolean }): Promise<
     });
   else {
     const where = firstBadPosition !== undefined ? `, first bad position ${firstBadPosition}` : '';
-    console.log(`${config.file}: ${events} event(s) verified${where}`);
+    console.log(`${file}: ${events} event(s) verified${where}`);
     process.stderr.write(`error ${error.code}: ${error.message}\n`);
   }
   throw new CommandExit(EXIT.failure);

@@ -1,20 +1,10 @@
-import { ALL_PROJECTIONS, ProjectionRunner } from '../../projections';
-import { openEventStore } from '../../adapters/eventstore/open-event-store';
-import { viewsFile } from '../../adapters/views/read-views';
+import { rebuildViews } from '../../ledger/maintenance';
 import { CommandExit, EXIT } from '../errors';
 import { printJson, printTable } from '../output/print';
 
 /** `flash projections rebuild`: rebuilds every view from position 0 and says whether it equals the incremental one. */
 export async function rebuildCommand(options: { json?: boolean }): Promise<void> {
-  const store = await openEventStore();
-  const runner = new ProjectionRunner(store, viewsFile(), ALL_PROJECTIONS);
-  let all;
-  try {
-    all = await runner.rebuild();
-  } finally {
-    runner.close();
-    await store.close();
-  }
+  const all = await rebuildViews();
   const ok = all.every((r) => r.equal);
   if (options.json) printJson({ ok, views: all });
   else

@@ -1,11 +1,7 @@
-import { openEventStore } from '../../adapters/eventstore/open-event-store';
-import { isDeploymentEvent, toDomainEvent } from '../../domain/domain-events';
-import { evolve, initialState } from '../../domain/deployment/deployment.decider';
 import type { Deployment } from '../../domain/deployment/deployment.state';
-import { NotFound } from '../../domain/errors';
-import { resolveDeploymentId } from '../../ledger/deployment-id';
+import { replay } from '../../ledger/replay';
+import { resolveDeploymentId } from '../../ledger/views';
 import { printJson, printTable } from '../output/print';
-import { deploymentStream } from '../../domain/streams';
 
 export interface ReplayOptions {
   /** Stop after this many events (all of them when absent). */
@@ -43,31 +39,7 @@ export function describeState(s: Deployment): string {
 /** `flash replay <deploymentId> [--until N]`: folds the deployment's events one by one and prints the state after each. */
 export async function replayCommand(given: string, options: ReplayOptions): Promise<void> {
   const deploymentId = await resolveDeploymentId(given);
-  const store = await openEventStore();
-  const steps: { n: number; position: string; type: string; actor: string; at: string; state: Deployment }[] =
-    [];
-  try {
-    const recorded = await store.read(deploymentStream(deploymentId));
-    if (recorded.length === 0)
-      throw new NotFound('DEPLOYMENT_NOT_FOUND', `no deployment ${deploymentId} in ${store.location}`);
-    let state: Deployment = initialState;
-    for (const [i, r] of recorded.entries()) {
-      if (options.until !== undefined && i + 1 > options.until) break;
-      const event = toDomainEvent(r);
-      if (!isDeploymentEvent(event)) continue;
-      state = evolve(state, event);
-      steps.push({
-        n: i + 1,
-        position: String(r.position),
-        type: r.type,
-        actor: r.metadata.actor,
-        at: r.recordedAt,
-        state,
-      });
-    }
-  } finally {
-    await store.close();
-  }
+  const steps = await replay(deploymentId, options.until);
   if (options.json) {
     printJson({ ok: true, deploymentId, steps });
     return;

@@ -1,9 +1,11 @@
-import { deploymentHistoryProjection } from '../../projections/deployment-history/deployment-history.projection';
-import type { DeploymentRecord } from '../../projections/deployment-history/deployment-history.projection';
-import { endpointInventoryProjection } from '../../projections/endpoint-inventory/endpoint-inventory.projection';
-import { environmentKey } from '../../projections/projection';
-import { readViews } from '../../adapters/views/read-views';
-import { resourcesEndpointsProjection } from '../../projections/resources-endpoints/resources-endpoints.projection';
+import {
+  deploymentHistoryProjection,
+  endpointInventoryProjection,
+  environmentKey,
+  readViews,
+  resourcesEndpointsProjection,
+  type DeploymentRecord,
+} from '../../ledger/views';
 import { NotFound } from '../../domain/errors';
 import { checkName, locateApp } from '../app/locate-app';
 import { printJson, printTable, shortTime, statusStyle, stdoutColors } from '../output/print';

@@ -35,10 +35,11 @@ export function reportDeployment(
     removed,
     durationMs: Date.now() - started,
   };
+  const failure = state.status === 'failed' ? state.failure : undefined;
   if (state.status !== 'succeeded')
     throw new FlashError(
-      state.failure?.code ?? 'DEPLOYMENT_FAILED',
-      state.failure?.message ?? `deployment ${deploymentId} ended ${state.status}`,
+      failure?.code ?? 'DEPLOYMENT_FAILED',
+      failure?.message ?? `deployment ${deploymentId} ended ${state.status}`,
       { details: summary },
     );
   if (options.json) {

@@ -8,15 +8,6 @@ import { appendDecided, load, retryOnConflict } from '../aggregate';
 import { isDeploymentEvent } from '../../domain/domain-events';
 import { ExecuteDeploymentCommand } from './deployment.messages';
 
-/**
- * Fault injection for the resume tests: with `FLASH_FAULT_CRASH_AFTER=<EventType>` the process kills
- * itself (SIGKILL, no clean-up) right after appending an event of that type, as a crash would.
- */
-function crashIfAsked(events: readonly DeploymentEvent[]): void {
-  const type = process.env.FLASH_FAULT_CRASH_AFTER;
-  if (type && events.some((e) => e.type === type)) process.kill(process.pid, 'SIGKILL');
-}
-
 @CommandHandler(ExecuteDeploymentCommand)
 export class ExecuteDeploymentHandler implements ICommandHandler<ExecuteDeploymentCommand> {
   /**
@@ -43,7 +34,6 @@ export class ExecuteDeploymentHandler implements ICommandHandler<ExecuteDeployme
       const events = decide(command, state);
       const next = await appendDecided(this.store, stream, events, revision, meta, DEPLOYMENT_EVENTS_VERSION);
       if (next !== undefined) this.remember(stream, events.reduce(evolve, state), next);
-      crashIfAsked(events);
       return events;
     });
   }

@@ -1,7 +1,8 @@
 import { Inject } from '@nestjs/common';
 import { CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { EVENT_STORE, type EventStore } from '../../adapters/eventstore/eventstore.port';
-import { fold } from '../../domain/deployment/deployment.decider';
+import { fold, resumable } from '../../domain/deployment/deployment.decider';
+import type { StartedDeployment } from '../../domain/deployment/deployment.state';
 import { DomainError } from '../../domain/errors';
 import { deploymentStream } from '../../domain/streams';
 import { isDeploymentEvent, toDomainEvent } from '../../domain/domain-events';
@@ -23,22 +24,16 @@ export class ResumeDeploymentHandler implements ICommandHandler<ResumeDeployment
     const state = fold(
       (await this.store.read(deploymentStream(deploymentId))).map(toDomainEvent).filter(isDeploymentEvent),
     );
-    if (state.status === 'none')
-      return {
-        ok: false,
-        code: 'DEPLOYMENT_NOT_FOUND',
-        message: `no deployment ${deploymentId} in the ledger`,
-      };
-    if (state.status === 'succeeded' || state.status === 'rejected')
-      return {
-        ok: false,
-        code: state.status === 'succeeded' ? 'DEPLOYMENT_SUCCEEDED' : 'DEPLOYMENT_REJECTED',
-        message:
-          state.status === 'succeeded'
-            ? `deployment ${deploymentId} already succeeded: there is nothing to resume`
-            : `deployment ${deploymentId} was rejected (${state.rejection?.code ?? ''}): deploy again instead`,
-      };
-    const { app, environment } = state.request;
+    // who may resume is the domain's rule (decide applies it again when it records the resume); its
+    // refusal comes back as the outcome, before the environment's lock is touched
+    let started: StartedDeployment;
+    try {
+      started = resumable(state, deploymentId);
+    } catch (error) {
+      if (error instanceof DomainError) return { ok: false, code: error.code, message: error.message };
+      throw error;
+    }
+    const { app, environment } = started.request;
     try {
       const known = await versionOf(this.store, app, environment, deploymentId);
       const { version } = await runEnvironmentCommand(

@@ -30,4 +30,4 @@ export const deploymentCommandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ResumeDeployment'), data: e.deploymentResumed.shape.data }),
 ]);
 export type DeploymentCommand = z.infer<typeof deploymentCommandSchema>;
-export type DeploymentCommandType = DeploymentCommand['type'];
+export type CommandOf<T extends DeploymentCommand['type']> = Extract<DeploymentCommand, { type: T }>;

@@ -180,10 +180,3 @@ export type DeploymentRequestedData = EventOf<'DeploymentRequested'>['data'];
 export const DEPLOYMENT_EVENT_TYPES: readonly DeploymentEventType[] = deploymentEventSchema.options.map(
   (o) => o.shape.type.value,
 );
-
-/** Terminal events: after one of them only `ResumeDeployment` (of a failed deployment) moves it on. */
-export const TERMINAL_DEPLOYMENT_EVENTS: readonly DeploymentEventType[] = [
-  'DeploymentRejected',
-  'DeploymentSucceeded',
-  'DeploymentFailed',
-];

@@ -42,9 +42,25 @@ export function pendingWork(state: Deployment): Work[] {
 export type PlannedAction = 'created' | 'updated' | 'unchanged';
 
 /**
- * What a deploy does to each resource, from the environment's inventory: unchanged when the config hash,
- * the code fingerprint and the injected key are the same, updated when the endpoint exists, created otherwise; resources gone
- * from the app are removed.
+ * Whether a deploy leaves the endpoint a resource already has as it is: the same config hash, the same
+ * code fingerprint and the same injected key (none for a resource that makes no remote calls).
+ */
+export function endpointUnchanged(
+  before: PreviousEndpoint,
+  resource: PlannedResource,
+  keyFingerprint: string | null,
+): boolean {
+  return (
+    before.configHash === resource.configHash &&
+    before.codeFingerprint === resource.codeFingerprint &&
+    before.keyFingerprint === (resource.makesRemoteCalls ? keyFingerprint : null)
+  );
+}
+
+/**
+ * What a deploy does to each resource, from the environment's inventory: unchanged by
+ * `endpointUnchanged`, updated when the endpoint exists, created otherwise; resources gone from the app
+ * are removed.
  */
 export function planChanges(
   resources: readonly PlannedResource[],
@@ -54,15 +70,8 @@ export function planChanges(
   const actions: Record<string, PlannedAction> = {};
   for (const r of resources) {
     const before = previous[r.name];
-    const key = r.makesRemoteCalls ? keyFingerprint : null;
     if (!before) actions[r.name] = 'created';
-    else
-      actions[r.name] =
-        before.configHash === r.configHash &&
-        before.keyFingerprint === key &&
-        before.codeFingerprint === r.codeFingerprint
-          ? 'unchanged'
-          : 'updated';
+    else actions[r.name] = endpointUnchanged(before, r, keyFingerprint) ? 'unchanged' : 'updated';
   }
   const names = new Set(resources.map((r) => r.name));
   return { actions, removed: Object.keys(previous).filter((n) => !names.has(n)) };

@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import type { ProjectionRunner } from '../../adapters/views/projection-runner';
-import { PROJECTION_RUNNER } from '../projection-runner.token';
+import type { ViewSource } from '../view-source.port';
+import { PROJECTION_RUNNER } from '../view-source.port';
 import { endpointInventoryProjection, type EndpointInventoryView } from './endpoint-inventory.projection';
 
 /** The endpoint-inventory view, caught up with the ledger. */
@@ -9,7 +9,7 @@ export class GetEndpointInventory extends Query<EndpointInventoryView> {}
 
 @QueryHandler(GetEndpointInventory)
 export class GetEndpointInventoryHandler implements IQueryHandler<GetEndpointInventory> {
-  constructor(@Inject(PROJECTION_RUNNER) private readonly views: ProjectionRunner) {}
+  constructor(@Inject(PROJECTION_RUNNER) private readonly views: ViewSource) {}
 
   async execute(): Promise<EndpointInventoryView> {
     await this.views.catchUp();

@@ -8,7 +8,7 @@ import { chainHash, GENESIS_HASH } from '../../../src/adapters/eventstore/sqlite
 import { SqliteEventStore } from '../../../src/adapters/eventstore/sqlite/sqlite-event-store';
 import type { EventRow } from '../../../src/adapters/eventstore/sqlite/sqlite-rows';
 import { verifySqliteLedger } from '../../../src/adapters/eventstore/sqlite/sqlite-verify';
-import { openLedger } from '../../../src/ledger/ledger-context';
+import { Ledger } from '../../../src/ledger/ledger';
 import { runLedgerChild, tempDir } from '../../support/ledger-processes';
 import { editThroughSql, fileHash, flipByteOf, overwriteMiddlePage } from './ledger-damage';
 
@@ -98,7 +98,7 @@ describe('the hash chain of the embedded ledger', () => {
     const saved = process.env.FLASH_HOME;
     process.env.FLASH_HOME = home; // `flash deploy` opens the ledger this way before it appends
     try {
-      expect((await failure(() => openLedger())).code).toBe('LEDGER_TAMPERED');
+      expect((await failure(() => Ledger.open())).code).toBe('LEDGER_TAMPERED');
     } finally {
       if (saved === undefined) delete process.env.FLASH_HOME;
       else process.env.FLASH_HOME = saved;

@@ -8,7 +8,8 @@ import { openEventStore } from '../../../src/adapters/eventstore/open-event-stor
 import { SqliteEventStore } from '../../../src/adapters/eventstore/sqlite/sqlite-event-store';
 import { sqliteLedgerHead } from '../../../src/adapters/eventstore/sqlite/sqlite-head';
 import { verifySqliteLedger } from '../../../src/adapters/eventstore/sqlite/sqlite-verify';
-import { ALL_PROJECTIONS, deploymentHistoryProjection, ProjectionRunner } from '../../../src/projections';
+import { ALL_PROJECTIONS, deploymentHistoryProjection } from '../../../src/projections';
+import { ProjectionRunner } from '../../../src/adapters/views/projection-runner';
 import { readViews } from '../../../src/adapters/views/read-views';
 import { succeededDeployment } from '../../projections/facts';
 import { record } from '../../projections/support';

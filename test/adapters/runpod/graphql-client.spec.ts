@@ -28,6 +28,49 @@ describe('the GraphQL client', () => {
     mock.assertNoPendingInterceptors();
   });
 
+  it('retries a query answered 503 with Retry-After after that delay, then answers', async () => {
+    const mock = agent();
+    const pool = mock.get('http://runpod.test');
+    pool
+      .intercept({ path: '/graphql', method: 'POST' })
+      .reply(503, 'busy', { headers: { 'retry-after': '1' } });
+    pool.intercept({ path: '/graphql', method: 'POST' }).reply(200, { data: { myself: { id: 'u' } } });
+    const started = Date.now();
+    expect(await client(mock).request('query { myself { id } }')).toEqual({ myself: { id: 'u' } });
+    // the client's own backoff is 1 ms here: only Retry-After makes it wait about a second
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    mock.assertNoPendingInterceptors();
+  });
+
+  it('retries a query whose connection failed', async () => {
+    const mock = agent();
+    const pool = mock.get('http://runpod.test');
+    pool
+      .intercept({ path: '/graphql', method: 'POST' })
+      .replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
+    pool.intercept({ path: '/graphql', method: 'POST' }).reply(200, { data: { myself: { id: 'u' } } });
+    expect(await client(mock).request('query { myself { id } }')).toEqual({ myself: { id: 'u' } });
+    mock.assertNoPendingInterceptors();
+  });
+
+  it('never retries a mutation answered 503, even with Retry-After', async () => {
+    const mock = agent();
+    const pool = mock.get('http://runpod.test');
+    pool
+      .intercept({ path: '/graphql', method: 'POST' })
+      .reply(503, 'busy', { headers: { 'retry-after': '1' } });
+    pool.intercept({ path: '/graphql', method: 'POST' }).reply(200, { data: {} });
+    const started = Date.now();
+    await expect(client(mock).request('mutation { deleteEndpoint(id: "x") }', {})).rejects.toMatchObject({
+      code: 'RUNPOD_UNAVAILABLE',
+      message: expect.stringContaining('HTTP 503'),
+    });
+    expect(Date.now() - started).toBeLessThan(900);
+    // the second answer was never asked for
+    expect(mock.pendingInterceptors()).toHaveLength(1);
+  });
+
   it('never retries a mutation', async () => {
     const mock = agent();
     mock.get('http://runpod.test').intercept({ path: '/graphql', method: 'POST' }).reply(503, {});

@@ -1,4 +1,4 @@
-/** JSON with object keys sorted at every depth (and undefined members dropped), for comparing views. */
+/** JSON with object keys sorted at every depth (undefined members dropped): the same value always gives the same text, for hashes and for comparing views. */
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(sortKeys(value));
 }

@@ -1,0 +1,142 @@
+import type { Job } from './job';
+
+/** A worker's long poll for a job: handed one, or undefined when it ends without one. */
+interface Taker {
+  readonly workerId: string;
+  hand(job: Job | undefined): void;
+}
+
+/** What the waiting line needs from the queue that owns the jobs. */
+export interface Dispatch {
+  /** The job with this id, while the cloud still knows it. */
+  job(jobId: string): Job | undefined;
+  /** Marks the job as running on the worker, before the worker is handed it. */
+  start(job: Job, workerId: string): void;
+  /** A job waits and no worker is there to take it: more workers may be needed. */
+  onQueued?: (endpointId: string) => void;
+}
+
+/**
+ * The jobs waiting per endpoint, first in first out, and the long polls of workers waiting for one. A job
+ * and a waiting worker never both wait on one endpoint: whichever comes second takes the other at once.
+ */
+export class WaitingJobs {
+  private readonly queued = new Map<string, string[]>();
+  private readonly takers = new Map<string, Taker[]>();
+
+  constructor(private readonly dispatch: Dispatch) {}
+
+  count(endpointId: string): number {
+    return this.queued.get(endpointId)?.length ?? 0;
+  }
+
+  /** Puts the job at the back of its endpoint's line, without handing it out (a job restored from disk). */
+  push(job: Job): void {
+    this.line(job.endpointId).push(job.id);
+  }
+
+  /** Hands the job to the worker that has waited longest, or puts it in line. */
+  enqueue(job: Job): void {
+    const taker = this.takers.get(job.endpointId)?.shift();
+    if (taker) {
+      this.handOut(job, taker);
+      return;
+    }
+    this.push(job);
+    this.dispatch.onQueued?.(job.endpointId);
+  }
+
+  /** A worker asks for a job; resolves with one, or undefined after `waitMs` (the worker asks again). */
+  take(endpointId: string, workerId: string, waitMs: number): Promise<Job | undefined> {
+    return new Promise((resolve) => {
+      const id = this.line(endpointId).shift();
+      const job = id ? this.dispatch.job(id) : undefined;
+      const taker: Taker = {
+        workerId,
+        hand: (handed) => {
+          clearTimeout(timer);
+          resolve(handed);
+        },
+      };
+      const timer = setTimeout(
+        () => {
+          this.unwait(endpointId, taker);
+          resolve(undefined);
+        },
+        job ? 0 : waitMs,
+      );
+      if (job) this.handOut(job, taker);
+      else {
+        const list = this.takers.get(endpointId) ?? [];
+        list.push(taker);
+        this.takers.set(endpointId, list);
+      }
+    });
+  }
+
+  /** Up to `max` jobs for a worker: waits like take() for the first, then adds the ones queued by the end of that turn. */
+  async takeBatch(endpointId: string, workerId: string, max: number, waitMs: number): Promise<Job[]> {
+    const first = await this.take(endpointId, workerId, waitMs);
+    if (!first) return [];
+    // jobs that arrive in the same turn of the event loop go out together
+    if (max > 1) await new Promise((resolve) => setImmediate(resolve));
+    const batch = [first];
+    while (batch.length < max && this.count(endpointId) > 0) {
+      const next = await this.take(endpointId, workerId, 0);
+      if (!next) break;
+      batch.push(next);
+    }
+    return batch;
+  }
+
+  /** Takes a job out of line (it ended while it waited). */
+  remove(job: Job): void {
+    const line = this.line(job.endpointId);
+    const at = line.indexOf(job.id);
+    if (at >= 0) line.splice(at, 1);
+  }
+
+  /** Empties an endpoint's line; returns the ids it held. */
+  purge(endpointId: string): string[] {
+    return this.line(endpointId).splice(0);
+  }
+
+  /** Ends a dead worker's long polls empty: it must not be handed a job. */
+  releaseWorker(workerId: string): void {
+    for (const list of this.takers.values())
+      for (const taker of list.filter((t) => t.workerId === workerId)) {
+        list.splice(list.indexOf(taker), 1);
+        taker.hand(undefined);
+      }
+  }
+
+  /** Forgets an endpoint's line; its workers' long polls end empty. */
+  dropEndpoint(endpointId: string): void {
+    this.queued.delete(endpointId);
+    for (const taker of this.takers.get(endpointId) ?? []) taker.hand(undefined);
+    this.takers.delete(endpointId);
+  }
+
+  /** Ends every long poll empty (the cloud stops). */
+  close(): void {
+    for (const list of this.takers.values()) for (const taker of list) taker.hand(undefined);
+    this.takers.clear();
+  }
+
+  private handOut(job: Job, taker: Taker): void {
+    this.dispatch.start(job, taker.workerId);
+    taker.hand(job);
+  }
+
+  private unwait(endpointId: string, taker: Taker): void {
+    const list = this.takers.get(endpointId) ?? [];
+    const at = list.indexOf(taker);
+    if (at >= 0) list.splice(at, 1);
+  }
+
+  private line(endpointId: string): string[] {
+    let line = this.queued.get(endpointId);
+    if (!line) this.queued.set(endpointId, (line = []));
+    return line;
+  }
+}

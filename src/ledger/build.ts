@@ -1,0 +1,27 @@
+import { buildApp, type BuildResult } from '../build/build-app';
+import type { Progress } from './progress';
+
+export type { BuildResult };
+
+/** Where an app is: its folder and its name (checked against the platform's rules). */
+export interface AppRef {
+  root: string;
+  name: string;
+}
+
+/** Builds an app (scan, bundle, type-check, pack) with each step on the progress line. Provisions nothing. */
+export async function build(app: AppRef, progress: Progress, force = false): Promise<BuildResult> {
+  try {
+    const result = await buildApp({
+      root: app.root,
+      appName: app.name,
+      force,
+      onStep: (s) => progress.step(s),
+    });
+    progress.done();
+    return result;
+  } catch (error) {
+    progress.fail();
+    throw error;
+  }
+}

@@ -1,2 +1,0 @@
-/** Nest token for the process's ProjectionRunner (views in `$FLASH_HOME/projections.db` by default). */
-export const PROJECTION_RUNNER = Symbol.for('flash-ledger.ProjectionRunner');

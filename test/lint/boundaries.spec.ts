@@ -1,0 +1,65 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+
+const root = join(__dirname, '..', '..');
+
+const FORBIDDEN: [string, string][] = [
+  ['src/cli/commands/x.ts', "import { openEventStore } from '../../adapters/eventstore/open-event-store';"],
+  ['src/cli/commands/x.ts', "import { CommandBus } from '@nestjs/cqrs';"],
+  ['src/cli/x.ts', "import { createLedgerApp } from '../app.module';"],
+  ['src/domain/deployment/x.ts', "import { readFileSync } from 'node:fs';"],
+  ['src/domain/x.ts', "import type { EventStore } from '../adapters/eventstore/eventstore.port';"],
+  ['src/commands/deployment/x.ts', "import { deployTarget } from '../../adapters/runpod/deploy-target';"],
+  ['src/reactors/x.ts', "import { Ledger } from '../ledger/ledger';"],
+  ['src/projections/x.ts', "import Database from 'better-sqlite3';"],
+  ['src/adapters/runpod/x.ts', "import { deploy } from '../../ledger/deploy';"],
+  ['src/dev/x.ts', "import { createLbApp } from '../../worker/lb/lb-app';"],
+  ['worker/runtime/x.ts', "import { FlashError } from '../../src/domain/errors';"],
+  ['emulator/data-plane/x.ts', "import { createLogger } from '../../worker/logger';"],
+  ['bench/x.bench.ts', "import { createLedgerApp } from '../src/app.module';"],
+];
+
+const ALLOWED: [string, string][] = [
+  ['src/cli/commands/x.ts', "import { deploy } from '../../ledger/deploy';"],
+  [
+    'src/commands/deployment/x.ts',
+    "import type { EventStore } from '../../adapters/eventstore/eventstore.port';",
+  ],
+  ['src/reactors/x.ts', "import { DEPLOY_TARGET } from '../adapters/runpod/deploy-target.port';"],
+  ['src/dev/x.ts', "import { createLbApp } from '../../worker/embed';"],
+  ['emulator/data-plane/x.ts', "import { parseJson } from '../../worker/contract/json-body';"],
+  ['src/domain/deployment/x.ts', "import { z } from 'zod';"],
+];
+
+/** Every case linted as the file at its path, plus the tree's own violations, in one ESLint process. */
+function lint(): { cases: string[][]; tree: string[] } {
+  const cases = [...FORBIDDEN, ...ALLOWED].map(([path, code]) => ({ path, code: `${code}\nexport {};\n` }));
+  const r = spawnSync(
+    process.execPath,
+    [join(__dirname, 'lint-cases.mjs'), 'src', 'worker', 'emulator', 'bench', 'test/support'],
+    { cwd: root, input: JSON.stringify(cases), encoding: 'utf8', timeout: 300_000 },
+  );
+  if (r.status !== 0) throw new Error(`eslint failed: ${r.stderr}`);
+  return JSON.parse(r.stdout) as { cases: string[][]; tree: string[] };
+}
+
+jest.setTimeout(300_000);
+
+describe('the import rules are enforced by lint', () => {
+  let result: { cases: string[][]; tree: string[] };
+  beforeAll(() => {
+    result = lint();
+  });
+
+  it.each(FORBIDDEN.map((c, i) => [...c, i] as const))('%s may not: %s', (_path, _code, i) => {
+    expect(result.cases[i]).toHaveLength(1);
+  });
+
+  it.each(ALLOWED.map((c, i) => [...c, FORBIDDEN.length + i] as const))('%s may: %s', (_path, _code, i) => {
+    expect(result.cases[i]).toEqual([]);
+  });
+
+  it('the repository itself keeps the rules', () => {
+    expect(result.tree).toEqual([]);
+  });
+});
