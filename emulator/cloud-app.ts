@@ -60,6 +60,7 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
     cloudUrl: () => baseUrl,
     workerEntry: await workerEntry(options.home),
     log: options.log,
+    dispatcher,
   });
   link.supervisor = supervisor;
   const sweep = setInterval(() => jobs.sweep(), 5_000);

@@ -8,6 +8,7 @@ import { ALL_PROJECTIONS } from './projections';
 import { ProjectionRunner } from './adapters/views/projection-runner';
 import { PROJECTION_RUNNER } from './projections/view-source.port';
 import { QUERY_HANDLERS } from './projections/queries';
+import { deployTarget, type TargetOptions } from './adapters/runpod/deploy-target';
 import { DEPLOY_TARGET, type DeployTarget } from './adapters/runpod/deploy-target.port';
 import { DEPLOYMENT_HANDLERS } from './commands/deployment';
 import { CLOCK, systemClock, type Clock } from './reactors/clock';
@@ -23,8 +24,11 @@ import {
 export interface LedgerAppOptions {
   /** The event store; default: the one `FLASH_LEDGER` selects (embedded SQLite unless it names EventStoreDB). */
   store?: EventStore;
-  /** Where deploys go; commands that only read the ledger need none. */
-  target?: DeployTarget;
+  /**
+   * Where deploys go; commands that only read the ledger need none. Given as options, the target is
+   * composed here and closed with the app; given built, its owner closes it.
+   */
+  target?: DeployTarget | TargetOptions;
   /** State Manager retry policy; default from `FLASH_PUBLISH_ATTEMPTS` / `FLASH_PUBLISH_BACKOFF_MS`. */
   publishPolicy?: PublishPolicy;
   /** SQLite file of the views (the CLI: `$FLASH_HOME/projections.db`); without it no query handler is registered. */
@@ -36,7 +40,11 @@ export interface LedgerAppOptions {
 /** The one composition root: the store (embedded by default), the buses, handlers, reactors and saga. */
 @Module({})
 export class LedgerModule {
-  static register(store: EventStore, options: LedgerAppOptions, views?: ProjectionRunner): DynamicModule {
+  static register(
+    store: EventStore,
+    options: Omit<LedgerAppOptions, 'target'> & { target?: DeployTarget },
+    views?: ProjectionRunner,
+  ): DynamicModule {
     return {
       module: LedgerModule,
       imports: [CqrsModule.forRoot()],
@@ -79,13 +87,19 @@ export interface LedgerApp {
 /** Builds the Nest application context without opening a port; tests and the CLI both use it. */
 export async function createLedgerApp(options: LedgerAppOptions = {}): Promise<LedgerApp> {
   const store = options.store ?? (await openEventStore());
+  const given = options.target;
+  const owned = given && !('control' in given) ? deployTarget(given) : undefined;
+  const target = owned ?? (given && 'control' in given ? given : undefined);
   const views = options.viewsFile
     ? new ProjectionRunner(store, options.viewsFile, ALL_PROJECTIONS)
     : undefined;
-  const app = await NestFactory.createApplicationContext(LedgerModule.register(store, options, views), {
-    logger: false,
-    abortOnError: false,
-  });
+  const app = await NestFactory.createApplicationContext(
+    LedgerModule.register(store, { ...options, target }, views),
+    {
+      logger: false,
+      abortOnError: false,
+    },
+  );
   await app.init();
   return {
     app,
@@ -93,12 +107,13 @@ export async function createLedgerApp(options: LedgerAppOptions = {}): Promise<L
     commands: app.get(CommandBus),
     queries: app.get(QueryBus),
     clock: options.clock ?? systemClock,
-    ...(options.target ? { reactors: app.get(DeploymentReactors), target: options.target } : {}),
+    ...(target ? { reactors: app.get(DeploymentReactors), target } : {}),
     ...(views ? { views } : {}),
     close: async () => {
       await app.close();
       views?.close();
       if (!options.store) await store.close();
+      await owned?.close();
     },
   };
 }

@@ -16,7 +16,7 @@ const GPU_POOLS = new Set([
   'BLACKWELL_180',
   'ANY',
 ]);
-/** CPU instance ids, `cpu{gen}{class}-{vcpu}-{ramGB}` (docs/RUNPOD.md). */
+/** CPU instance ids, `cpu{gen}{class}-{vcpu}-{ramGB}` (docs/RUNPOD.md, "GPU and CPU selection"). */
 const CPU_INSTANCES = ['3g', '3c', '5c'].flatMap((family) =>
   [1, 2, 4, 8].map((vcpu) => `cpu${family}-${vcpu}-${vcpu * (family === '3g' ? 4 : 2)}`),
 );

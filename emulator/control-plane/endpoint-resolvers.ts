@@ -54,8 +54,9 @@ function templateIdOf(
 }
 
 /**
- * `saveEndpoint`: create, or full-replace update when `id` is given (docs/RUNPOD.md). An update keeps the
- * endpoint's id, key and creation time, and bumps its version when a field that needs new workers changed.
+ * `saveEndpoint`: create, or full-replace update when `id` is given (docs/RUNPOD.md, "Endpoints"). An
+ * update keeps the endpoint's id, key and creation time, and bumps its version when a field that needs new
+ * workers changed.
  */
 export function saveEndpoint(
   state: ControlState,
@@ -146,7 +147,10 @@ interface TemplateInput {
   readme?: string;
 }
 
-/** Resolvers of endpoints and their templates. A template's change is a new version of every endpoint that runs it. */
+/**
+ * Resolvers of endpoints and their templates. A template's change is a new version of every endpoint that
+ * runs it, since its workers run with the old template's env.
+ */
 export function endpointResolvers(o: ResolverOptions): Record<string, unknown> {
   const { state } = o;
   return {

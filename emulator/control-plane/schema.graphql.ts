@@ -1,4 +1,4 @@
-/** The subset of RunPod's GraphQL schema that Flash uses (docs/RUNPOD.md). */
+/** The subset of RunPod's GraphQL schema that Flash uses (docs/RUNPOD.md, "Control plane"). */
 export const SCHEMA_SDL = /* GraphQL */ `
   scalar JSON
 

@@ -109,7 +109,7 @@ export class JobLifecycle {
     }
   }
 
-  /** Drops the job from memory and disk: its timer, its result, its journal entry (the caller takes it out of line). */
+  /** Drops the job from memory and disk: its timer, its result, its journal entry (not its place in line). */
   forget(job: Job): void {
     this.units.retention.release(job.id);
     this.units.running.remove(job);

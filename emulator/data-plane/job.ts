@@ -20,7 +20,7 @@ export interface Job {
   stream: unknown[];
 }
 
-/** The job object `/status`, `/runsync` and webhooks answer with (docs/RUNPOD.md). */
+/** The job object `/status`, `/runsync` and webhooks answer with (docs/RUNPOD.md, "Job object"). */
 export function jobObject(job: Job): JobObject {
   return {
     id: job.id,

@@ -183,7 +183,7 @@ const metrics: Handler = async (o, req, reply) => {
 /** The cloud's key or this endpoint's `aiKey` (route-auth.ts). */
 const ENDPOINT_ROUTE = { config: { access: 'endpoint' as const } };
 
-/** The `/v2/{endpointId}` queue data plane, as RunPod serves it (docs/RUNPOD.md). */
+/** The `/v2/{endpointId}` queue data plane, as RunPod serves it (docs/RUNPOD.md, "Queue endpoints"). */
 export function registerQueueRoutes(app: FastifyInstance, options: QueueRouteOptions): void {
   const on =
     (handler: Handler) =>

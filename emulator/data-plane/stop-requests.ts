@@ -1,4 +1,7 @@
-/** Jobs a worker must stop (cancelled while it ran them), handed out on its `job-stop` long poll (docs/RUNPOD.md). */
+/**
+ * Jobs a worker must stop (cancelled while it ran them), handed out on its `job-stop` long poll
+ * (docs/RUNPOD.md, "Stop channel").
+ */
 export class StopRequests {
   private readonly pending = new Map<string, Set<string>>();
   private readonly waiters = new Map<string, () => void>();

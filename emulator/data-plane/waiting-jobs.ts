@@ -74,7 +74,7 @@ export class WaitingJobs {
     });
   }
 
-  /** Up to `max` jobs for a worker: waits like take() for the first, then adds the ones queued by the end of that turn. */
+  /** Up to `max` jobs: waits like take() for the first, then adds those queued by the end of that turn. */
   async takeBatch(endpointId: string, workerId: string, max: number, waitMs: number): Promise<Job[]> {
     const first = await this.take(endpointId, workerId, waitMs);
     if (!first) return [];

@@ -42,7 +42,7 @@ const taken = (job: Job) => ({
   ...(job.webhook ? { webhook: job.webhook } : {}),
 });
 
-/** The endpoint exists and the worker is one of its workers (running, or stopping with a job); else answered. */
+/** Whether the endpoint exists and has this worker (running, or stopping with a job); if not, answered. */
 function workerOfEndpoint(o: WorkerRouteOptions, req: WorkerRequest, reply: FastifyReply): boolean {
   const { endpointId, workerId } = req.params;
   if (!o.state.get('endpoint', endpointId)) {

@@ -1,3 +1,4 @@
+import type { Dispatcher } from 'undici';
 import { join } from 'node:path';
 import type { JobQueue } from '../data-plane/job-queue';
 import type { ControlState } from '../state/control-state';
@@ -11,6 +12,8 @@ export type { WorkerProcess } from './worker-process';
 
 export interface SupervisorOptions {
   home: string;
+  /** The cloud's HTTP client (readiness probes of LB workers). */
+  dispatcher: Dispatcher;
   state: ControlState;
   jobs: JobQueue;
   cloudUrl: () => string;
@@ -132,7 +135,10 @@ export class Supervisor {
     await this.leftovers;
   }
 
-  /** Its jobs go back to the queue; a crash (not a stop) is restarted, unless the endpoint's workers keep crashing. */
+  /**
+   * A worker ended: its jobs go back to the queue, and a crash (not a stop) is replaced, unless the
+   * endpoint's workers keep crashing: that becomes its problem, and its /health counts a worker unhealthy.
+   */
   private onExit(worker: WorkerProcess, code: number | null, signal: NodeJS.Signals | null): void {
     this.options.jobs.workerGone(worker.id, `worker ${worker.id} exited with ${signal ?? `code ${code}`}`);
     if (worker.stopping) return;

@@ -17,7 +17,7 @@ export interface WorkerEnvInput {
 }
 
 /**
- * The environment RunPod gives a worker (docs/RUNPOD.md) plus the endpoint's
+ * The environment RunPod gives a worker (docs/RUNPOD.md, "Worker environment") plus the endpoint's
  * template env. URLs point at this cloud; the job URLs already hold `?`.
  */
 export function workerEnvironment(

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { ControlState } from '../state/control-state';
 import type { EndpointRecord } from '../state/records';
 import { unpackedBuild } from './artifact-store';
-import { freePort } from './free-port';
+import { freePort } from '../../worker/contract/free-port';
 import type { WorkerProcess } from './worker-process';
 import { recordWorker } from './worker-records';
 import { workerEnvironment } from './worker-env';

@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { request } from 'undici';
+import { request, type Dispatcher } from 'undici';
 
 export interface WorkerProcess {
   id: string;
@@ -34,9 +34,10 @@ export function exited(worker: WorkerProcess): Promise<void> {
 }
 
 /** GET /ping on an LB worker's health port: 200 means it serves. */
-export async function pingsReady(worker: WorkerProcess): Promise<boolean> {
+export async function pingsReady(worker: WorkerProcess, dispatcher: Dispatcher): Promise<boolean> {
   try {
     const res = await request(`http://127.0.0.1:${worker.ports?.health}/ping`, {
+      dispatcher,
       headersTimeout: 1000,
       bodyTimeout: 1000,
     });
@@ -48,10 +49,10 @@ export async function pingsReady(worker: WorkerProcess): Promise<boolean> {
 }
 
 /** Probes a new LB worker's /ping often until it answers 200 (for 2 min at most), so it serves at once. */
-export async function awaitReady(worker: WorkerProcess): Promise<void> {
+export async function awaitReady(worker: WorkerProcess, dispatcher: Dispatcher): Promise<void> {
   const until = Date.now() + 120_000;
   while (!worker.ready && !worker.stopping && isRunning(worker) && Date.now() < until) {
-    worker.ready = await pingsReady(worker);
+    worker.ready = await pingsReady(worker, dispatcher);
     if (!worker.ready) await new Promise((r) => setTimeout(r, 10));
   }
 }

@@ -1,3 +1,4 @@
+import type { Dispatcher } from 'undici';
 import type { JobQueue } from '../data-plane/job-queue';
 import type { ControlState } from '../state/control-state';
 import type { EndpointRecord } from '../state/records';
@@ -10,6 +11,8 @@ export interface ScalerOptions {
   state: ControlState;
   jobs: JobQueue;
   spawner: WorkerSpawner;
+  /** The cloud's HTTP client, for the readiness probes of LB workers. */
+  dispatcher: Dispatcher;
   /** How long the workers of a new version get to become ready before the old ones stop anyway. Default 120 s. */
   rolloutReadyMs?: number;
   log?: (message: string, fields?: Record<string, unknown>) => void;
@@ -105,13 +108,13 @@ export class WorkerScaler {
     }
   }
 
-  /** Refreshes each worker's readiness and last busy time; stops those idle past idleTimeout, down to workersMin. */
+  /** Refreshes each worker's readiness and last busy time; stops the idle ones, down to workersMin. */
   private checkWorkers(now: number): void {
     const { spawner, jobs, state } = this.options;
     for (const w of spawner.all()) {
       const endpoint = state.get('endpoint', w.endpointId);
       if (!endpoint || w.stopping) continue;
-      if (w.ports) void pingsReady(w).then((ok) => (w.ready = ok));
+      if (w.ports) void pingsReady(w, this.options.dispatcher).then((ok) => (w.ready = ok));
       const busy = w.ports
         ? jobs.depth(w.endpointId).inProgress > 0
         : jobs.busyWorkers(w.endpointId).has(w.id);

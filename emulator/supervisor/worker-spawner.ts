@@ -1,3 +1,4 @@
+import type { Dispatcher } from 'undici';
 import type { ControlState } from '../state/control-state';
 import type { EndpointRecord } from '../state/records';
 import { launchWorker } from './worker-launch';
@@ -11,6 +12,8 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 export interface SpawnerOptions {
   home: string;
+  /** The cloud's HTTP client, for the readiness probes of LB workers. */
+  dispatcher: Dispatcher;
   state: ControlState;
   cloudUrl: () => string;
   /** The JS file a worker process runs. */
@@ -119,7 +122,7 @@ export class WorkerSpawner {
     this.stop(worker, (this.options.retireGraceMs ?? 600_000) + 5_000);
   }
 
-  /** Starts nothing more, waits for the workers being started, then stops every worker and waits for its exit. */
+  /** Starts nothing more, waits for the workers being started, then stops every worker and awaits its exit. */
   async stopAll(): Promise<void> {
     this.stopped = true;
     while ([...this.starting.values()].some((n) => n > 0)) await sleep(10);
@@ -139,7 +142,7 @@ export class WorkerSpawner {
       forgetWorker(this.options.home, worker.id);
       this.options.onExit(worker, code, signal);
     });
-    if (worker.ports) void awaitReady(worker);
+    if (worker.ports) void awaitReady(worker, this.options.dispatcher);
     this.options.log?.('worker started', {
       endpoint: endpoint.name,
       worker: worker.id,

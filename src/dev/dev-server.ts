@@ -8,7 +8,7 @@ import { FLASH_RUNTIME } from '../../worker/contract/endpoint-definition';
 import { createLbApp, createLogger } from '../../worker/embed';
 import { changesBundle, devBundle, type DevBundle } from './dev-bundle';
 import { registerDevRoutes } from './dev-routes';
-import { ensureLiveEndpoint } from './live-endpoint';
+import { ensureLiveEndpoint } from '../ledger/live-endpoint';
 import { liveRuntime } from './live-runtime';
 import { loadFailure } from './load-failure';
 import { watchSources, type SourceWatcher } from './source-watcher';

@@ -4,6 +4,7 @@ import { flashHome } from '../adapters/eventstore/ledger-config';
 import type { EventStore, RecordedEvent } from '../adapters/eventstore/eventstore.port';
 import { openEventStore } from '../adapters/eventstore/open-event-store';
 import type { DeployTarget } from '../adapters/runpod/deploy-target.port';
+import type { TargetOptions } from '../adapters/runpod/deploy-target';
 import type { ProjectionRunner } from '../adapters/views/projection-runner';
 import { createLedgerApp, type LedgerApp } from '../app.module';
 import {
@@ -29,8 +30,11 @@ export interface LedgerOptions {
   store?: EventStore;
   /** SQLite file of the views; default `$FLASH_HOME/projections.db`. */
   viewsFile?: string;
-  /** Where deploys go; a ledger opened only to read needs none. The caller keeps ownership (and closes it). */
-  target?: DeployTarget;
+  /**
+   * Where deploys go; a ledger opened only to read needs none. Options (where and which key) are composed
+   * into the target by the application and closed with the ledger; a built target stays its caller's.
+   */
+  target?: DeployTarget | TargetOptions;
   /** State Manager retry policy; default from `FLASH_PUBLISH_ATTEMPTS` / `FLASH_PUBLISH_BACKOFF_MS`. */
   publishPolicy?: PublishPolicy;
   /** Default the system clock. */

@@ -1,7 +1,7 @@
 import { checkEmbeddedLedger } from '../adapters/eventstore/sqlite/sqlite-head';
 import { Ledger } from './ledger';
 import type { Progress } from './progress';
-import { resolveTarget, type TargetKind } from './target';
+import { locateTarget, type TargetKind } from './target';
 
 /**
  * Opens this process's ledger with a deploy target of `kind` (the local cloud is started when it is not
@@ -13,19 +13,15 @@ export async function withTarget<T>(
   work: (ledger: Ledger) => Promise<T>,
 ): Promise<T> {
   checkEmbeddedLedger();
-  const target = await resolveTarget(kind, {
+  const target = await locateTarget(kind, {
     start: true,
     onStart: (url) => progress.step(`starting the local cloud at ${url}`),
   });
   progress.done();
+  const ledger = await Ledger.open({ target });
   try {
-    const ledger = await Ledger.open({ target });
-    try {
-      return await work(ledger);
-    } finally {
-      await ledger.close();
-    }
+    return await work(ledger);
   } finally {
-    await target.close();
+    await ledger.close();
   }
 }

@@ -1,8 +1,8 @@
-import { FlashError } from '../domain/errors';
-import { deployTarget, type DeployTarget } from '../adapters/runpod/deploy-target';
-
-export { deployTarget, type DeployTarget };
 import { cloudStatus, startCloud } from '../adapters/local-cloud/cloud-process';
+import { deployTarget, type DeployTarget, type TargetOptions } from '../adapters/runpod/deploy-target';
+import { FlashError } from '../domain/errors';
+
+export { deployTarget, type DeployTarget, type TargetOptions };
 
 export type TargetKind = 'local' | 'runpod';
 
@@ -14,18 +14,18 @@ export function parseTargetKind(value: string | undefined): TargetKind {
 }
 
 /**
- * The deploy target. Local: the cloud at FLASH_CLOUD_URL, started in the background when it is not running,
- * with the key from its key file (`$FLASH_HOME/cloud/api-key`; a RunPod key means nothing to it). RunPod:
- * `RUNPOD_API_URL` (default `https://api.runpod.io`) with RUNPOD_API_KEY.
+ * Where a target of `kind` is, and its key. Local: the cloud at FLASH_CLOUD_URL, started in the background
+ * when it is not running (unless `start` is false), with the key from its key file
+ * (`$FLASH_HOME/cloud/api-key`; a RunPod key means nothing to it). RunPod: `RUNPOD_API_URL` (default
+ * `https://api.runpod.io`) with RUNPOD_API_KEY.
  */
-export async function resolveTarget(
+export async function locateTarget(
   kind: TargetKind,
   options: { start: boolean; onStart?: (url: string) => void },
   env: NodeJS.ProcessEnv = process.env,
-): Promise<DeployTarget> {
+): Promise<TargetOptions> {
   const envKey = env.RUNPOD_API_KEY?.trim() || undefined;
-  if (kind === 'runpod')
-    return deployTarget({ kind, url: env.RUNPOD_API_URL ?? 'https://api.runpod.io', apiKey: envKey });
+  if (kind === 'runpod') return { kind, url: env.RUNPOD_API_URL ?? 'https://api.runpod.io', apiKey: envKey };
   let status = await cloudStatus(env);
   if (!status.running) {
     if (!options.start)
@@ -36,5 +36,14 @@ export async function resolveTarget(
     options.onStart?.(status.url);
     status = await startCloud(env);
   }
-  return deployTarget({ kind, url: status.url, apiKey: status.apiKey });
+  return { kind, url: status.url, apiKey: status.apiKey };
+}
+
+/** The target of `kind`, ready to call (the caller closes it); see `locateTarget`. */
+export async function resolveTarget(
+  kind: TargetKind,
+  options: { start: boolean; onStart?: (url: string) => void },
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<DeployTarget> {
+  return deployTarget(await locateTarget(kind, options, env));
 }

@@ -3,11 +3,11 @@ import { CommandBus } from '@nestjs/cqrs';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '../adapters/eventstore/eventstore.port';
 import type { StartedDeployment } from '../domain/deployment/deployment.state';
 import { endpointUnchanged, type Work } from '../domain/deployment/deployment.work';
-import { FlashError } from '../domain/errors';
 import { manifestSchema } from '../../worker/contract/manifest';
 import { DeploymentDriver } from './deployment-driver';
-import { DEPLOY_TARGET, type DeployTarget, type RunpodEndpoint } from '../adapters/runpod/deploy-target.port';
-import { sha256OfFile } from '../build/artifact';
+import { DEPLOY_TARGET, type DeployTarget } from '../adapters/runpod/deploy-target.port';
+import { activateBuild } from './build-activation';
+import { TargetLookups } from './target-lookups';
 import { describe, recorder } from './reactor-context';
 import { CLOCK, systemClock, type Clock } from './clock';
 
@@ -22,8 +22,7 @@ const KINDS = new Set<Work['kind']>(['activate-build', 'provision', 'collect-url
 export class ProvisioningReactor {
   private readonly record;
   readonly driver: DeploymentDriver;
-  private listing = new Map<string, Promise<RunpodEndpoint[]>>();
-  private readonly volumes = new Map<string, Promise<string>>();
+  private readonly lookups: TargetLookups;
 
   constructor(
     @Inject(EVENT_STORE) store: EventStore,
@@ -32,6 +31,7 @@ export class ProvisioningReactor {
     @Optional() @Inject(CLOCK) private readonly clock: Clock = systemClock,
   ) {
     this.record = recorder(commands, 'reactor:provisioning');
+    this.lookups = new TargetLookups(target);
     this.driver = new DeploymentDriver(store, 'provisioning', KINDS, (w, s, c) => this.perform(w, s, c));
   }
 
@@ -51,7 +51,7 @@ export class ProvisioningReactor {
   private async perform(work: Work, s: StartedDeployment, cause: RecordedEvent | undefined): Promise<void> {
     const deploymentId = s.request.deploymentId;
     if (work.kind === 'activate-build') {
-      this.listing.delete(deploymentId);
+      this.lookups.forget(deploymentId);
       return this.activate(s, cause);
     }
     if (work.kind === 'collect-url') {
@@ -70,35 +70,7 @@ export class ProvisioningReactor {
       );
       return;
     }
-    if (work.kind === 'remove') {
-      try {
-        await this.target.control.deleteEndpoint(work.endpointId);
-      } catch (error) {
-        const { code, message } = describe(error, 'REMOVAL_FAILED');
-        await this.record(
-          {
-            type: 'FailDeployment',
-            data: {
-              deploymentId,
-              code,
-              failedResources: [work.resource],
-              message: `could not delete ${work.resource} (${work.endpointId}), which left the app: ${message}`,
-              at: this.now(),
-            },
-          },
-          cause,
-        );
-        return;
-      }
-      await this.record(
-        {
-          type: 'RecordEndpointRemoved',
-          data: { deploymentId, resource: work.resource, endpointId: work.endpointId, at: this.now() },
-        },
-        cause,
-      );
-      return;
-    }
+    if (work.kind === 'remove') return this.remove(s, work.resource, work.endpointId, cause);
     if (work.kind === 'provision') {
       try {
         await this.provision(work.resource, s, cause);
@@ -116,86 +88,52 @@ export class ProvisioningReactor {
   }
 
   private async activate(s: StartedDeployment, cause: RecordedEvent | undefined): Promise<void> {
-    const { deploymentId, app, environment, artifact, manifest } = s.request;
+    const { deploymentId } = s.request;
     try {
-      const sha = await sha256OfFile(artifact.path).catch(() => 'missing');
-      if (sha !== artifact.sha256)
-        throw new FlashError(
-          'ARTIFACT_CHANGED',
-          `the artifact ${artifact.path} changed or vanished since this deployment was requested: deploy again`,
-        );
-      const { control, rest } = this.target;
-      const { appId, environmentId } = await control.ensureEnvironment(app, environment);
-      const upload = await control.prepareUpload(appId, artifact.bytes);
-      await rest.uploadArtifact(upload.uploadUrl, artifact.path);
-      const buildId = await control.finalizeUpload(
-        appId,
-        upload.objectKey,
-        this.interimManifest(s, manifest),
-      );
-      await control.deployBuild(environmentId, buildId);
+      const built = await activateBuild(this.target, s);
       await this.record(
-        {
-          type: 'RecordBuildActivated',
-          data: { deploymentId, appId, environmentId, buildId, at: this.now() },
-        },
+        { type: 'RecordBuildActivated', data: { deploymentId, ...built, at: this.now() } },
         cause,
       );
     } catch (error) {
       const { code, message } = describe(error, 'BUILD_UPLOAD_FAILED');
-      await this.record(
-        {
-          type: 'FailDeployment',
-          data: {
-            deploymentId,
-            code,
-            failedResources: [],
-            message: `could not upload and activate the build: ${message}`,
-            at: this.now(),
-          },
-        },
-        cause,
-      );
+      await this.fail(s, code, [], `could not upload and activate the build: ${message}`, cause);
     }
   }
 
-  /**
-   * The manifest the new build is activated with, before its own URLs are known: the URLs of the
-   * endpoints that already exist and stay (their ids, and so their URLs, survive an update). Activation
-   * restarts the app's workers on the new build, and a peer they call must keep resolving while the
-   * deploy runs, and after it if it is killed or fails; new endpoints appear when the manifest is published.
-   */
-  private interimManifest(s: StartedDeployment, manifest: Record<string, unknown>): Record<string, unknown> {
-    const carried = s.request.resources.flatMap((r) => {
-      const before = s.request.previous[r.name];
-      return before ? [[r.name, this.target.urlFor(before.endpointId, r.isLoadBalanced)] as const] : [];
-    });
-    return { ...manifest, resources_endpoints: Object.fromEntries(carried) };
+  private fail(
+    s: StartedDeployment,
+    code: string,
+    failedResources: string[],
+    message: string,
+    cause: RecordedEvent | undefined,
+  ): Promise<unknown> {
+    const { deploymentId } = s.request;
+    return this.record(
+      { type: 'FailDeployment', data: { deploymentId, code, failedResources, message, at: this.now() } },
+      cause,
+    );
   }
 
-  /**
-   * One lookup-or-create per volume and deployment: endpoints provisioned in parallel that share a new
-   * volume must not each create their own.
-   */
-  private volume(deploymentId: string, name: string, size: number): Promise<string> {
-    const key = `${deploymentId}/${name}`;
-    let pending = this.volumes.get(key);
-    if (!pending) {
-      pending = this.target.rest.ensureVolume(name, size, this.target.dataCenterId);
-      pending.catch(() => this.volumes.delete(key));
-      this.volumes.set(key, pending);
+  private async remove(
+    s: StartedDeployment,
+    resource: string,
+    endpointId: string,
+    cause: RecordedEvent | undefined,
+  ): Promise<void> {
+    const { deploymentId } = s.request;
+    try {
+      await this.target.control.deleteEndpoint(endpointId);
+    } catch (error) {
+      const { code, message } = describe(error, 'REMOVAL_FAILED');
+      const why = `could not delete ${resource} (${endpointId}), which left the app: ${message}`;
+      await this.fail(s, code, [resource], why, cause);
+      return;
     }
-    return pending;
-  }
-
-  private endpoints(deploymentId: string): Promise<RunpodEndpoint[]> {
-    let list = this.listing.get(deploymentId);
-    if (!list) {
-      list = this.target.control.listEndpoints();
-      list.catch(() => this.listing.delete(deploymentId));
-      this.listing.set(deploymentId, list);
-    }
-    return list;
+    await this.record(
+      { type: 'RecordEndpointRemoved', data: { deploymentId, resource, endpointId, at: this.now() } },
+      cause,
+    );
   }
 
   private async provision(
@@ -208,7 +146,7 @@ export class ProvisioningReactor {
     const r = s.resources[name];
     const resource = manifestSchema.parse(s.request.manifest).resources[name];
     if (!build || !r || !resource) throw new Error(`${name} has no build or manifest entry`);
-    const existing = (await this.endpoints(deploymentId)).find(
+    const existing = (await this.lookups.endpoints(deploymentId)).find(
       (e) => e.name === name && e.flashEnvironmentId === build.environmentId,
     );
     const previous = s.request.previous[name];
@@ -221,7 +159,7 @@ export class ProvisioningReactor {
     let endpointId = existing?.id;
     if (!unchanged) {
       const volume = resource.networkVolume
-        ? await this.volume(deploymentId, resource.networkVolume.name, resource.networkVolume.size)
+        ? await this.lookups.volume(deploymentId, resource.networkVolume.name, resource.networkVolume.size)
         : undefined;
       if (fingerprint)
         await this.record(

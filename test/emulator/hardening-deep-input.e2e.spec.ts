@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { request } from 'undici';
 import { buildApp } from '../../src/build/build-app';
 import { startCloud, stopCloud } from '../../src/adapters/local-cloud/cloud-process';
-import { freePort } from '../../emulator/supervisor/free-port';
+import { freePort } from '../../worker/contract/free-port';
 import { copyFixtureApp } from '../support/app-fixture';
 import { cloudHttp } from '../support/cloud-http';
 import { tempDir } from '../support/ledger-processes';

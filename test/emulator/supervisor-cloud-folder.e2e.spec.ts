@@ -1,7 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort } from '../../emulator/supervisor/free-port';
+import { freePort } from '../../worker/contract/free-port';
 import { tempDir } from '../support/ledger-processes';
 
 jest.setTimeout(60_000);

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { buildApp, type BuildResult } from '../../src/build/build-app';
-import { freePort } from '../../emulator/supervisor/free-port';
+import { freePort } from '../../worker/contract/free-port';
 import { writeApp } from '../support/app-fixture';
 import { tempDir } from '../support/ledger-processes';
 import { deployToCloud } from '../support/local-deploy';

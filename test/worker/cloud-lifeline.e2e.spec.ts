@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { buildApp, type BuildResult } from '../../src/build/build-app';
 import { unpackedBuild } from '../../emulator/supervisor/artifact-store';
-import { freePort } from '../../emulator/supervisor/free-port';
+import { freePort } from '../../worker/contract/free-port';
 import { workerEntry } from '../../emulator/supervisor/worker-entry';
 import { writeApp } from '../support/app-fixture';
 import { tempDir } from '../support/ledger-processes';

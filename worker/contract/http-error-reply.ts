@@ -21,7 +21,7 @@ export interface HttpErrorAnswer {
  */
 export type ServerErrors = 'keep' | 'hide';
 
-/** The status, stable code (see wireCode) and message to answer for a caught error; 500 when it has no 4xx/5xx. */
+/** The status, stable code (see wireCode) and message to answer for a caught error; 500 without a 4xx/5xx. */
 export function httpErrorAnswer(error: CaughtHttpError, serverErrors: ServerErrors): HttpErrorAnswer {
   const highest = serverErrors === 'keep' ? 600 : 500;
   const { statusCode } = error;

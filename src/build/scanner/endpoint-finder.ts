@@ -1,6 +1,7 @@
 import type * as TS from 'typescript';
 import type { HttpMethod } from '../../../worker/contract/endpoint-definition';
 import type { BuildProblem } from '../build-errors';
+import { problemAt, resolveSymbol } from './program-queries';
 import type { AppProgram } from './ts-program';
 
 export type Factory = 'queue' | 'queueClass' | 'loadBalanced';
@@ -24,22 +25,6 @@ export const ROUTE_METHODS: Record<string, HttpMethod> = {
   patch: 'PATCH',
   delete: 'DELETE',
 };
-
-export function resolveSymbol(app: AppProgram, symbol: TS.Symbol | undefined): TS.Symbol | undefined {
-  let current = symbol;
-  for (let i = 0; current && current.flags & app.ts.SymbolFlags.Alias && i < 20; i++)
-    current = app.checker.getAliasedSymbol(current);
-  return current;
-}
-
-export function position(app: AppProgram, node: TS.Node): { line: number; column: number } {
-  const { line, character } = node.getSourceFile().getLineAndCharacterOfPosition(node.getStart());
-  return { line: line + 1, column: character + 1 };
-}
-
-export function problemAt(app: AppProgram, file: string, node: TS.Node, message: string): BuildProblem {
-  return { file, ...position(app, node), message };
-}
 
 /** Which SDK factory a call uses, if it is `Endpoint.queue|queueClass|loadBalanced(...)` through any alias. */
 export function factoryOf(
@@ -84,98 +69,133 @@ export function findEndpoints(
   endpointSymbol: TS.Symbol,
   problems: BuildProblem[],
 ): FoundEndpoint[] {
-  const { ts, checker } = app;
+  const { ts } = app;
   const found: FoundEndpoint[] = [];
   for (const [abs, file] of app.appFiles) {
     const source = app.program.getSourceFile(abs);
     if (!source) continue;
-    const moduleSymbol = checker.getSymbolAtLocation(source);
-    const exported = new Map<TS.Symbol, string>();
-    for (const e of moduleSymbol ? checker.getExportsOfModule(moduleSymbol) : []) {
-      const local = e.flags & ts.SymbolFlags.Alias ? checker.getImmediateAliasedSymbol(e) : e;
-      if (local && local.valueDeclaration?.getSourceFile() === source) exported.set(local, e.name);
-    }
+    const module: AppModule = { file, exported: collectExportNames(app, source) };
     const visit = (node: TS.Node): void => {
       if (ts.isCallExpression(node)) {
         const factory = factoryOf(app, node, endpointSymbol);
-        if (factory) {
-          const placed = placeOf(node);
-          if (!placed) {
-            problems.push(
-              problemAt(
-                app,
-                file,
-                node,
-                `declare each endpoint at the top level of a module as \`export const <name> = Endpoint.${factory}(...)\`, so workers can load it`,
-              ),
-            );
-          } else {
-            const symbol = checker.getSymbolAtLocation(placed.declaration.name);
-            const exportName = symbol && exported.get(symbol);
-            if (!exportName) {
-              problems.push(
-                problemAt(
-                  app,
-                  file,
-                  placed.declaration,
-                  `export ${placed.declaration.name.getText()}: workers load endpoints from the module's exports`,
-                ),
-              );
-            } else
-              found.push({
-                factory,
-                call: node,
-                declaration: placed.declaration,
-                exportName,
-                file,
-                chained: placed.chained,
-              });
-          }
-        }
+        const endpoint = factory && resolveEndpoint(app, module, node, factory, problems);
+        if (endpoint) found.push(endpoint);
       }
       ts.forEachChild(node, visit);
-    };
-    const placeOf = (
-      call: TS.CallExpression,
-    ): { declaration: TS.VariableDeclaration; chained: TS.CallExpression[] } | undefined => {
-      const chained: TS.CallExpression[] = [];
-      let top: TS.Expression = call;
-      for (;;) {
-        const parent: TS.Node = top.parent;
-        if (
-          ts.isPropertyAccessExpression(parent) &&
-          parent.name.text in ROUTE_METHODS &&
-          ts.isCallExpression(parent.parent) &&
-          parent.parent.expression === parent
-        ) {
-          chained.push(parent.parent);
-          top = parent.parent;
-        } else if (
-          ts.isParenthesizedExpression(parent) ||
-          ts.isAsExpression(parent) ||
-          ts.isSatisfiesExpression(parent)
-        )
-          top = parent;
-        else break;
-      }
-      const declaration = top.parent;
-      if (
-        !ts.isVariableDeclaration(declaration) ||
-        unwrap(ts, declaration.initializer ?? top) !== unwrap(ts, top) ||
-        !ts.isIdentifier(declaration.name)
-      )
-        return undefined;
-      const list = declaration.parent;
-      if (
-        !ts.isVariableDeclarationList(list) ||
-        !(list.flags & ts.NodeFlags.Const) ||
-        !ts.isVariableStatement(list.parent) ||
-        !ts.isSourceFile(list.parent.parent)
-      )
-        return undefined;
-      return { declaration, chained };
     };
     visit(source);
   }
   return found;
+}
+
+/** One of the app's modules, with the names its own top-level symbols are exported under. */
+interface AppModule {
+  file: string;
+  exported: Map<TS.Symbol, string>;
+}
+
+/** Exports resolve to the local symbol, so `export { x as y }` and `export const x` are found alike. */
+function collectExportNames(app: AppProgram, source: TS.SourceFile): Map<TS.Symbol, string> {
+  const { ts, checker } = app;
+  const moduleSymbol = checker.getSymbolAtLocation(source);
+  const exported = new Map<TS.Symbol, string>();
+  for (const e of moduleSymbol ? checker.getExportsOfModule(moduleSymbol) : []) {
+    const local = e.flags & ts.SymbolFlags.Alias ? checker.getImmediateAliasedSymbol(e) : e;
+    if (local && local.valueDeclaration?.getSourceFile() === source) exported.set(local, e.name);
+  }
+  return exported;
+}
+
+/** The endpoint a factory call creates, or a problem when a worker could not load it by export name. */
+function resolveEndpoint(
+  app: AppProgram,
+  module: AppModule,
+  call: TS.CallExpression,
+  factory: Factory,
+  problems: BuildProblem[],
+): FoundEndpoint | undefined {
+  const placed = locateDeclaration(app.ts, call);
+  if (!placed) {
+    problems.push(
+      problemAt(
+        app,
+        module.file,
+        call,
+        `declare each endpoint at the top level of a module as \`export const <name> = Endpoint.${factory}(...)\`, so workers can load it`,
+      ),
+    );
+    return undefined;
+  }
+  const symbol = app.checker.getSymbolAtLocation(placed.declaration.name);
+  const exportName = symbol && module.exported.get(symbol);
+  if (!exportName) {
+    problems.push(
+      problemAt(
+        app,
+        module.file,
+        placed.declaration,
+        `export ${placed.declaration.name.getText()}: workers load endpoints from the module's exports`,
+      ),
+    );
+    return undefined;
+  }
+  return {
+    factory,
+    call,
+    declaration: placed.declaration,
+    exportName,
+    file: module.file,
+    chained: placed.chained,
+  };
+}
+
+/** The top-level `const` a factory call initializes, through routes chained on it and type wrappers. */
+function locateDeclaration(
+  ts: typeof TS,
+  call: TS.CallExpression,
+): { declaration: TS.VariableDeclaration; chained: TS.CallExpression[] } | undefined {
+  const { top, chained } = climbRouteChain(ts, call);
+  const declaration = top.parent;
+  if (
+    !ts.isVariableDeclaration(declaration) ||
+    unwrap(ts, declaration.initializer ?? top) !== unwrap(ts, top) ||
+    !ts.isIdentifier(declaration.name)
+  )
+    return undefined;
+  const list = declaration.parent;
+  if (
+    !ts.isVariableDeclarationList(list) ||
+    !(list.flags & ts.NodeFlags.Const) ||
+    !ts.isVariableStatement(list.parent) ||
+    !ts.isSourceFile(list.parent.parent)
+  )
+    return undefined;
+  return { declaration, chained };
+}
+
+/** The outermost expression of `Endpoint.x(...).get(...).post(...)`, and the route calls on the way up. */
+function climbRouteChain(
+  ts: typeof TS,
+  call: TS.CallExpression,
+): { top: TS.Expression; chained: TS.CallExpression[] } {
+  const chained: TS.CallExpression[] = [];
+  let top: TS.Expression = call;
+  for (;;) {
+    const parent: TS.Node = top.parent;
+    if (
+      ts.isPropertyAccessExpression(parent) &&
+      parent.name.text in ROUTE_METHODS &&
+      ts.isCallExpression(parent.parent) &&
+      parent.parent.expression === parent
+    ) {
+      chained.push(parent.parent);
+      top = parent.parent;
+    } else if (
+      ts.isParenthesizedExpression(parent) ||
+      ts.isAsExpression(parent) ||
+      ts.isSatisfiesExpression(parent)
+    )
+      top = parent;
+    else return { top, chained };
+  }
 }

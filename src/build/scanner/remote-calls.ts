@@ -1,5 +1,5 @@
 import type * as TS from 'typescript';
-import { resolveSymbol } from './endpoint-finder';
+import { resolveSymbol } from './program-queries';
 import type { AppProgram } from './ts-program';
 
 /**

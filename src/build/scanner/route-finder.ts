@@ -1,6 +1,7 @@
 import type * as TS from 'typescript';
 import type { BuildProblem } from '../build-errors';
-import { problemAt, position, resolveSymbol, ROUTE_METHODS, type FoundEndpoint } from './endpoint-finder';
+import { ROUTE_METHODS, type FoundEndpoint } from './endpoint-finder';
+import { position, problemAt, resolveSymbol } from './program-queries';
 import type { ScannedRoute } from './scan-types';
 import type { AppProgram } from './ts-program';
 

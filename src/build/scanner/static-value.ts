@@ -4,9 +4,23 @@ import type * as TS from 'typescript';
 export const RUNTIME_KEYS = new Set(['input', 'init']);
 
 export type StaticResult = { ok: true; value: unknown } | { ok: false; node: TS.Node; message: string };
+type StaticFailure = Extract<StaticResult, { ok: false }>;
 
 const NOT_STATIC =
   'must be a literal value (a string, number, boolean, array or object, or a const holding one): the build reads it without running your code';
+
+/** `seen`: the declarations already followed, so a const that refers back to itself fails, not loops. */
+interface Evaluation {
+  ts: typeof TS;
+  checker: TS.TypeChecker;
+  seen: Set<TS.Node>;
+}
+
+const succeed = (value: unknown): StaticResult => ({ ok: true, value });
+
+function fail(at: TS.Node, message = NOT_STATIC): StaticFailure {
+  return { ok: false, node: at, message };
+}
 
 /**
  * Reads a config expression without running it: literals, arrays, objects, spreads, consts that
@@ -18,131 +32,170 @@ export function staticValue(
   node: TS.Expression,
   seen = new Set<TS.Node>(),
 ): StaticResult {
-  const fail = (at: TS.Node, message = NOT_STATIC): StaticResult => ({ ok: false, node: at, message });
-  const read = (n: TS.Expression): StaticResult => staticValue(ts, checker, n, seen);
+  return evaluate({ ts, checker, seen }, node);
+}
+
+function evaluate(ev: Evaluation, node: TS.Expression): StaticResult {
+  const { ts } = ev;
   if (
     ts.isParenthesizedExpression(node) ||
     ts.isAsExpression(node) ||
     ts.isSatisfiesExpression(node) ||
     ts.isTypeAssertionExpression(node)
-  ) {
-    return read(node.expression);
+  )
+    return evaluate(ev, node.expression);
+  if (ts.isPrefixUnaryExpression(node) && node.operator === ts.SyntaxKind.MinusToken)
+    return readNegation(ev, node);
+  if (ts.isBinaryExpression(node)) return readArithmetic(ev, node);
+  if (ts.isTemplateExpression(node)) return readTemplate(ev, node);
+  if (ts.isArrayLiteralExpression(node)) return readArray(ev, node);
+  if (ts.isObjectLiteralExpression(node)) return readObject(ev, node);
+  if (ts.isIdentifier(node) || ts.isPropertyAccessExpression(node)) return readReference(ev, node);
+  return readLiteral(ts, node);
+}
+
+/** Last in the dispatch: what is not a literal by now cannot be read without running it. */
+function readLiteral(ts: typeof TS, node: TS.Expression): StaticResult {
+  if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) return succeed(node.text);
+  if (ts.isNumericLiteral(node)) return succeed(Number(node.text));
+  if (node.kind === ts.SyntaxKind.TrueKeyword) return succeed(true);
+  if (node.kind === ts.SyntaxKind.FalseKeyword) return succeed(false);
+  if (node.kind === ts.SyntaxKind.NullKeyword) return succeed(null);
+  return fail(node);
+}
+
+function readNegation(ev: Evaluation, node: TS.PrefixUnaryExpression): StaticResult {
+  const inner = evaluate(ev, node.operand);
+  return inner.ok && typeof inner.value === 'number' ? succeed(-inner.value) : fail(node);
+}
+
+function readArithmetic(ev: Evaluation, node: TS.BinaryExpression): StaticResult {
+  const left = evaluate(ev, node.left);
+  const right = evaluate(ev, node.right);
+  if (!left.ok) return left;
+  if (!right.ok) return right;
+  const [a, b] = [left.value, right.value];
+  const bothNumbers = typeof a === 'number' && typeof b === 'number';
+  switch (node.operatorToken.kind) {
+    case ev.ts.SyntaxKind.PlusToken:
+      if (bothNumbers) return succeed(a + b);
+      if (typeof a === 'string' || typeof b === 'string') return succeed(`${String(a)}${String(b)}`);
+      return fail(node);
+    case ev.ts.SyntaxKind.MinusToken:
+      return bothNumbers ? succeed(a - b) : fail(node);
+    case ev.ts.SyntaxKind.AsteriskToken:
+      return bothNumbers ? succeed(a * b) : fail(node);
+    default:
+      return fail(node);
   }
-  if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node))
-    return { ok: true, value: node.text };
-  if (ts.isNumericLiteral(node)) return { ok: true, value: Number(node.text) };
-  if (node.kind === ts.SyntaxKind.TrueKeyword) return { ok: true, value: true };
-  if (node.kind === ts.SyntaxKind.FalseKeyword) return { ok: true, value: false };
-  if (node.kind === ts.SyntaxKind.NullKeyword) return { ok: true, value: null };
-  if (ts.isPrefixUnaryExpression(node) && node.operator === ts.SyntaxKind.MinusToken) {
-    const inner = read(node.operand);
-    return inner.ok && typeof inner.value === 'number' ? { ok: true, value: -inner.value } : fail(node);
+}
+
+function readTemplate(ev: Evaluation, node: TS.TemplateExpression): StaticResult {
+  let text = node.head.text;
+  for (const span of node.templateSpans) {
+    const part = evaluate(ev, span.expression);
+    if (!part.ok) return part;
+    text += String(part.value) + span.literal.text;
   }
-  if (ts.isBinaryExpression(node)) {
-    const left = read(node.left);
-    const right = read(node.right);
-    if (!left.ok) return left;
-    if (!right.ok) return right;
-    const [a, b] = [left.value, right.value];
-    switch (node.operatorToken.kind) {
-      case ts.SyntaxKind.PlusToken:
-        if (typeof a === 'number' && typeof b === 'number') return { ok: true, value: a + b };
-        if (typeof a === 'string' || typeof b === 'string')
-          return { ok: true, value: `${String(a)}${String(b)}` };
-        return fail(node);
-      case ts.SyntaxKind.MinusToken:
-        return typeof a === 'number' && typeof b === 'number' ? { ok: true, value: a - b } : fail(node);
-      case ts.SyntaxKind.AsteriskToken:
-        return typeof a === 'number' && typeof b === 'number' ? { ok: true, value: a * b } : fail(node);
-      default:
-        return fail(node);
-    }
+  return succeed(text);
+}
+
+function readArray(ev: Evaluation, node: TS.ArrayLiteralExpression): StaticResult {
+  const out: unknown[] = [];
+  for (const element of node.elements) {
+    const failure = appendElement(ev, element, out);
+    if (failure) return failure;
   }
-  if (ts.isTemplateExpression(node)) {
-    let text = node.head.text;
-    for (const span of node.templateSpans) {
-      const part = read(span.expression);
-      if (!part.ok) return part;
-      text += String(part.value) + span.literal.text;
-    }
-    return { ok: true, value: text };
+  return succeed(out);
+}
+
+function appendElement(ev: Evaluation, element: TS.Expression, out: unknown[]): StaticFailure | undefined {
+  if (!ev.ts.isSpreadElement(element)) {
+    const item = evaluate(ev, element);
+    if (!item.ok) return item;
+    out.push(item.value);
+    return undefined;
   }
-  if (ts.isArrayLiteralExpression(node)) {
-    const out: unknown[] = [];
-    for (const element of node.elements) {
-      if (ts.isSpreadElement(element)) {
-        const spread = read(element.expression);
-        if (!spread.ok) return spread;
-        if (!Array.isArray(spread.value)) return fail(element);
-        out.push(...(spread.value as unknown[]));
-      } else {
-        const item = read(element);
-        if (!item.ok) return item;
-        out.push(item.value);
-      }
-    }
-    return { ok: true, value: out };
+  const spread = evaluate(ev, element.expression);
+  if (!spread.ok) return spread;
+  if (!Array.isArray(spread.value)) return fail(element);
+  out.push(...(spread.value as unknown[]));
+  return undefined;
+}
+
+function readObject(ev: Evaluation, node: TS.ObjectLiteralExpression): StaticResult {
+  const out: Record<string, unknown> = {};
+  for (const property of node.properties) {
+    const failure = ev.ts.isSpreadAssignment(property)
+      ? spreadInto(ev, property, out)
+      : assignProperty(ev, property, out);
+    if (failure) return failure;
   }
-  if (ts.isObjectLiteralExpression(node)) {
-    const out: Record<string, unknown> = {};
-    for (const property of node.properties) {
-      if (ts.isSpreadAssignment(property)) {
-        const spread = read(property.expression);
-        if (!spread.ok) return spread;
-        if (typeof spread.value !== 'object' || spread.value === null || Array.isArray(spread.value))
-          return fail(property);
-        Object.assign(out, spread.value);
-        continue;
-      }
-      const name =
-        property.name &&
-        (ts.isIdentifier(property.name) ||
-          ts.isStringLiteral(property.name) ||
-          ts.isNumericLiteral(property.name))
-          ? property.name.text
-          : undefined;
-      if (name === undefined) return fail(property, 'a config key must be a plain name (no computed keys)');
-      if (RUNTIME_KEYS.has(name)) {
-        out[name] = true;
-        continue;
-      }
-      if (ts.isPropertyAssignment(property)) {
-        const value = read(property.initializer);
-        if (!value.ok) return value;
-        out[name] = value.value;
-      } else if (ts.isShorthandPropertyAssignment(property)) {
-        const value = read(property.name);
-        if (!value.ok) return value;
-        out[name] = value.value;
-      } else return fail(property);
-    }
-    return { ok: true, value: out };
+  return succeed(out);
+}
+
+function spreadInto(
+  ev: Evaluation,
+  property: TS.SpreadAssignment,
+  out: Record<string, unknown>,
+): StaticFailure | undefined {
+  const spread = evaluate(ev, property.expression);
+  if (!spread.ok) return spread;
+  if (typeof spread.value !== 'object' || spread.value === null || Array.isArray(spread.value))
+    return fail(property);
+  Object.assign(out, spread.value);
+  return undefined;
+}
+
+function assignProperty(
+  ev: Evaluation,
+  property: TS.ObjectLiteralElementLike,
+  out: Record<string, unknown>,
+): StaticFailure | undefined {
+  const { ts } = ev;
+  const name = readPlainKey(ts, property.name);
+  if (name === undefined) return fail(property, 'a config key must be a plain name (no computed keys)');
+  if (RUNTIME_KEYS.has(name)) {
+    out[name] = true;
+    return undefined;
   }
-  if (ts.isIdentifier(node) || ts.isPropertyAccessExpression(node)) {
-    if (ts.isIdentifier(node) && node.text === 'undefined') return { ok: true, value: undefined };
-    let symbol = checker.getSymbolAtLocation(node);
-    if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
-    const declaration = symbol?.valueDeclaration;
-    if (
-      declaration &&
-      ts.isVariableDeclaration(declaration) &&
-      declaration.initializer &&
-      !seen.has(declaration)
-    ) {
+  let value: StaticResult;
+  if (ts.isPropertyAssignment(property)) value = evaluate(ev, property.initializer);
+  else if (ts.isShorthandPropertyAssignment(property)) value = evaluate(ev, property.name);
+  else return fail(property);
+  if (!value.ok) return value;
+  out[name] = value.value;
+  return undefined;
+}
+
+function readPlainKey(ts: typeof TS, name: TS.PropertyName | undefined): string | undefined {
+  return name && (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name))
+    ? name.text
+    : undefined;
+}
+
+/** A name or `a.b`: followed to the const, object property or enum member that holds its value. */
+function readReference(ev: Evaluation, node: TS.Identifier | TS.PropertyAccessExpression): StaticResult {
+  const { ts, checker, seen } = ev;
+  if (ts.isIdentifier(node) && node.text === 'undefined') return succeed(undefined);
+  let symbol = checker.getSymbolAtLocation(node);
+  if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
+  const declaration = symbol?.valueDeclaration;
+  if (declaration && !seen.has(declaration)) {
+    if (ts.isVariableDeclaration(declaration) && declaration.initializer) {
       const isConst = (ts.getCombinedNodeFlags(declaration) & ts.NodeFlags.Const) !== 0;
       if (!isConst) return fail(node, `${node.getText()} is not a const: use a literal or a const`);
       seen.add(declaration);
-      return read(declaration.initializer);
+      return evaluate(ev, declaration.initializer);
     }
-    if (declaration && ts.isPropertyAssignment(declaration) && !seen.has(declaration)) {
+    if (ts.isPropertyAssignment(declaration)) {
       seen.add(declaration);
-      return read(declaration.initializer);
+      return evaluate(ev, declaration.initializer);
     }
-    if (declaration && ts.isEnumMember(declaration)) {
-      const value = checker.getConstantValue(declaration);
-      if (value !== undefined) return { ok: true, value };
-    }
-    return fail(node);
+  }
+  if (declaration && ts.isEnumMember(declaration)) {
+    const value = checker.getConstantValue(declaration);
+    if (value !== undefined) return succeed(value);
   }
   return fail(node);
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { ownPackageRoot } from '../../build/local-packages';
 import { FlashError } from '../../domain/errors';
 import { stopCloud } from '../../ledger/cloud';
-import { freePort } from '../demo/free-port';
+import { freePort } from '../../../worker/contract/free-port';
 import { deployCommand } from './deploy.command';
 import { invokeCommand } from './invoke.command';
 import { auditCommand } from './audit.command';

@@ -1,5 +1,4 @@
-import { request } from 'undici';
-import type { DeployTarget } from '../ledger/target';
+import type { DeployTarget } from './target';
 import { FlashError } from '../domain/errors';
 
 /**
@@ -46,13 +45,10 @@ export async function ensureLiveEndpoint(
     ).id;
   const url = target.urlFor(id, true);
   const deadline = Date.now() + (options.waitMs ?? 60_000);
+  // a new worker takes a moment to start: its /ping answers 200 once it serves
   for (;;) {
-    const res = await request(`${url}/ping`, {
-      headers: { authorization: `Bearer ${target.apiKey ?? ''}` },
-      headersTimeout: 30_000,
-    }).catch(() => undefined);
-    await res?.body.dump();
-    if (res?.statusCode === 200) return { id, url, created: !known };
+    const ping = await target.rest.route('GET', `${url}/ping`).catch(() => undefined);
+    if (ping?.status === 200) return { id, url, created: !known };
     if (Date.now() > deadline)
       throw new FlashError(
         'LIVE_WORKER_UNAVAILABLE',
