@@ -4,11 +4,11 @@ import { EVENT_STORE, type EventStore, type RecordedEvent } from '../adapters/ev
 import type { StartedDeployment } from '../domain/deployment/deployment.state';
 import { endpointUnchanged, type Work } from '../domain/deployment/deployment.work';
 import { manifestSchema } from '../../worker/contract/manifest';
-import { DeploymentDriver } from './deployment-driver';
+import { DeploymentReactor } from './deployment-reactor';
 import { DEPLOY_TARGET, type DeployTarget } from '../adapters/runpod/deploy-target.port';
 import { activateBuild } from './build-activation';
 import { TargetLookups } from './target-lookups';
-import { describe, recorder } from './reactor-context';
+import { describe } from './reactor-context';
 import { CLOCK, systemClock, type Clock } from './clock';
 
 const KINDS = new Set<Work['kind']>(['activate-build', 'provision', 'collect-url', 'remove']);
@@ -19,36 +19,20 @@ const KINDS = new Set<Work['kind']>(['activate-build', 'provision', 'collect-url
  * endpoints of resources gone from the app. Every call is an upsert, so running it again never duplicates.
  */
 @Injectable()
-export class ProvisioningReactor {
-  private readonly record;
-  readonly driver: DeploymentDriver;
+export class ProvisioningReactor extends DeploymentReactor {
   private readonly lookups: TargetLookups;
 
   constructor(
     @Inject(EVENT_STORE) store: EventStore,
     @Inject(CommandBus) commands: CommandBus,
     @Inject(DEPLOY_TARGET) private readonly target: DeployTarget,
-    @Optional() @Inject(CLOCK) private readonly clock: Clock = systemClock,
+    @Optional() @Inject(CLOCK) clock: Clock = systemClock,
   ) {
-    this.record = recorder(commands, 'reactor:provisioning');
+    super(store, commands, clock, 'provisioning', 'reactor:provisioning', KINDS);
     this.lookups = new TargetLookups(target);
-    this.driver = new DeploymentDriver(store, 'provisioning', KINDS, (w, s, c) => this.perform(w, s, c));
   }
 
-  run(deploymentId: string): Promise<void> {
-    return this.driver.drive(deploymentId);
-  }
-
-  private now(): string {
-    return this.clock.now().toISOString();
-  }
-
-  /** Stops driving once the step in flight is recorded (Ctrl-C); the ledger says what is left. */
-  stop(): void {
-    this.driver.stop();
-  }
-
-  private async perform(work: Work, s: StartedDeployment, cause: RecordedEvent | undefined): Promise<void> {
+  protected async perform(work: Work, s: StartedDeployment, cause: RecordedEvent | undefined): Promise<void> {
     const deploymentId = s.request.deploymentId;
     if (work.kind === 'activate-build') {
       this.lookups.forget(deploymentId);

@@ -5,10 +5,10 @@ import { EVENT_STORE, type EventStore, type RecordedEvent } from '../adapters/ev
 import { canonicalJson } from '../../worker/contract/canonical-json';
 import type { StartedDeployment } from '../domain/deployment/deployment.state';
 import type { Work } from '../domain/deployment/deployment.work';
-import { DeploymentDriver } from './deployment-driver';
+import { DeploymentReactor } from './deployment-reactor';
 import { ReleaseEnvironmentCommand } from '../commands/deployment/deployment.messages';
 import { DEPLOY_TARGET, type DeployTarget } from '../adapters/runpod/deploy-target.port';
-import { describe, recorder } from './reactor-context';
+import { describe } from './reactor-context';
 import { CLOCK, systemClock, type Clock } from './clock';
 
 /** How the saga retries the State Manager write. */
@@ -53,9 +53,7 @@ export const manifestHash = (manifest: unknown): string =>
  * environment.
  */
 @Injectable()
-export class PublicationSaga {
-  private readonly record;
-  readonly driver: DeploymentDriver;
+export class PublicationSaga extends DeploymentReactor {
   private readonly policy: PublishPolicy;
 
   constructor(
@@ -63,33 +61,24 @@ export class PublicationSaga {
     @Inject(CommandBus) private readonly commands: CommandBus,
     @Inject(DEPLOY_TARGET) private readonly target: DeployTarget,
     @Optional() @Inject(PUBLISH_POLICY) policy?: PublishPolicy,
-    @Optional() @Inject(CLOCK) private readonly clock: Clock = systemClock,
+    @Optional() @Inject(CLOCK) clock: Clock = systemClock,
   ) {
+    super(store, commands, clock, 'publication', 'saga:publication', KINDS);
     this.policy = policy ?? publishPolicyFromEnv();
-    this.record = recorder(commands, 'saga:publication');
-    this.driver = new DeploymentDriver(store, 'publication', KINDS, (w, s, c) => this.perform(w, s, c));
-  }
-
-  run(deploymentId: string): Promise<void> {
-    return this.driver.drive(deploymentId);
-  }
-
-  private now(): string {
-    return this.clock.now().toISOString();
   }
 
   /**
    * Stops driving once the step in flight is recorded (Ctrl-C); the ledger says what is left. A publish
    * waiting out its backoff stops waiting: its next attempt is the resumed deployment's first.
    */
-  stop(): void {
+  override stop(): void {
     this.halt.abort();
-    this.driver.stop();
+    super.stop();
   }
 
   private readonly halt = new AbortController();
 
-  private async perform(work: Work, s: StartedDeployment, cause: RecordedEvent | undefined): Promise<void> {
+  protected async perform(work: Work, s: StartedDeployment, cause: RecordedEvent | undefined): Promise<void> {
     const deploymentId = s.request.deploymentId;
     switch (work.kind) {
       case 'finalize':

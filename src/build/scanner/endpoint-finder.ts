@@ -74,11 +74,11 @@ export function findEndpoints(
   for (const [abs, file] of app.appFiles) {
     const source = app.program.getSourceFile(abs);
     if (!source) continue;
-    const module: AppModule = { file, exported: collectExportNames(app, source) };
+    const appModule: AppModule = { file, exported: collectExportNames(app, source) };
     const visit = (node: TS.Node): void => {
       if (ts.isCallExpression(node)) {
         const factory = factoryOf(app, node, endpointSymbol);
-        const endpoint = factory && resolveEndpoint(app, module, node, factory, problems);
+        const endpoint = factory && resolveEndpoint(app, appModule, node, factory, problems);
         if (endpoint) found.push(endpoint);
       }
       ts.forEachChild(node, visit);
@@ -109,7 +109,7 @@ function collectExportNames(app: AppProgram, source: TS.SourceFile): Map<TS.Symb
 /** The endpoint a factory call creates, or a problem when a worker could not load it by export name. */
 function resolveEndpoint(
   app: AppProgram,
-  module: AppModule,
+  appModule: AppModule,
   call: TS.CallExpression,
   factory: Factory,
   problems: BuildProblem[],
@@ -119,7 +119,7 @@ function resolveEndpoint(
     problems.push(
       problemAt(
         app,
-        module.file,
+        appModule.file,
         call,
         `declare each endpoint at the top level of a module as \`export const <name> = Endpoint.${factory}(...)\`, so workers can load it`,
       ),
@@ -127,12 +127,12 @@ function resolveEndpoint(
     return undefined;
   }
   const symbol = app.checker.getSymbolAtLocation(placed.declaration.name);
-  const exportName = symbol && module.exported.get(symbol);
+  const exportName = symbol && appModule.exported.get(symbol);
   if (!exportName) {
     problems.push(
       problemAt(
         app,
-        module.file,
+        appModule.file,
         placed.declaration,
         `export ${placed.declaration.name.getText()}: workers load endpoints from the module's exports`,
       ),
@@ -144,7 +144,7 @@ function resolveEndpoint(
     call,
     declaration: placed.declaration,
     exportName,
-    file: module.file,
+    file: appModule.file,
     chained: placed.chained,
   };
 }
