@@ -8,7 +8,6 @@ import { startJobLoop } from './qb/job-loop';
 import { watchCloudLifeline } from './runtime/cloud-lifeline';
 import { createRuntime, installRuntime } from './runtime/flash-runtime';
 import { ServiceRegistry } from './runtime/service-registry';
-import { readResourcesEndpoints } from './runtime/state-manager-reader';
 import { undici } from './runtime/undici-lazy';
 
 export interface RunningWorker {
@@ -78,8 +77,9 @@ export async function startWorker(options: WorkerOptions = {}): Promise<RunningW
           self: resourceName,
           environment,
           negativeTtlMs: Number(env.FLASH_REGISTRY_NEGATIVE_TTL_MS ?? 2000),
-          read: () =>
-            readResourcesEndpoints({
+          // the State Manager client loads with the first lookup, not at start
+          read: async () =>
+            (await import('./runtime/state-manager-reader')).readResourcesEndpoints({
               graphqlUrl: `${env.RUNPOD_API_BASE_URL}/graphql`,
               apiKey,
               environmentId: environment,

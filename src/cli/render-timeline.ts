@@ -1,6 +1,6 @@
 import type { LedgerEvent as RecordedEvent } from '../ledger/events';
 import { toDomainEvent } from '../domain/domain-events';
-import { summarize } from '../ledger/views';
+import { summarize } from '../ledger/audit-views';
 import type { Column } from './output/table';
 
 /** The envelope as plain JSON (bigints as strings), for `--json` output. */

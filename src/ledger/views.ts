@@ -4,12 +4,6 @@
  */
 export { readViews, viewsFile } from '../adapters/views/read-views';
 export {
-  auditLogProjection,
-  type AuditEntry,
-  type AuditLogView,
-} from '../projections/audit-log/audit-log.projection';
-export { summarize } from '../projections/audit-log/audit-summary';
-export {
   deploymentHistoryProjection,
   type DeploymentHistoryView,
   type DeploymentRecord,

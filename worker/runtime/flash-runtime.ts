@@ -6,7 +6,6 @@ import {
   type QueueEndpointDefinition,
 } from '../contract/endpoint-definition';
 import type { Manifest } from '../contract/manifest';
-import { callQueueEndpoint } from './remote-call';
 import { PeerUnavailable, type ServiceRegistry } from './service-registry';
 
 export interface RuntimeOptions {
@@ -44,6 +43,8 @@ export function createRuntime(options: RuntimeOptions): FlashRuntime {
         );
       }
       const url = await options.registry.urlOf(name);
+      // the peer-call client loads with the first call: most endpoints never make one, and start faster
+      const { callQueueEndpoint } = await import('./remote-call');
       return callQueueEndpoint(
         {
           peer: name,

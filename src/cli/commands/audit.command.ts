@@ -1,4 +1,5 @@
-import { auditLogProjection, readViews, resolveDeploymentId } from '../../ledger/views';
+import { auditLogProjection } from '../../ledger/audit-views';
+import { readViews, resolveDeploymentId } from '../../ledger/views';
 import { printJson, printTable, shortTime } from '../output/print';
 
 export interface AuditOptions {
