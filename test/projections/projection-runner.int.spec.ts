@@ -2,7 +2,17 @@ import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { SqliteEventStore } from '../../src/adapters/eventstore/sqlite/sqlite-event-store';
-import { ALL_PROJECTIONS, AUDIT_LOG, auditLogProjection, DEPLOYMENT_HISTORY, deploymentHistoryProjection, ENDPOINT_INVENTORY, endpointInventoryProjection, RESOURCES_ENDPOINTS, resourcesEndpointsProjection } from '../../src/projections';
+import {
+  ALL_PROJECTIONS,
+  AUDIT_LOG,
+  auditLogProjection,
+  DEPLOYMENT_HISTORY,
+  deploymentHistoryProjection,
+  ENDPOINT_INVENTORY,
+  endpointInventoryProjection,
+  RESOURCES_ENDPOINTS,
+  resourcesEndpointsProjection,
+} from '../../src/projections';
 import { ProjectionRunner } from '../../src/adapters/views/projection-runner';
 import { tempDir } from '../support/ledger-processes';
 import { ALICE, at, BOB, KEY_FP, urlOf } from './facts';
