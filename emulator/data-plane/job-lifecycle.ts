@@ -109,6 +109,19 @@ export class JobLifecycle {
     }
   }
 
+  /**
+   * Puts back a job handed to a long poll whose worker had already hung up: it never reached a worker, so
+   * it goes back in line as it was, without counting as an attempt.
+   */
+  untake(job: Job): void {
+    if (job.status !== 'IN_PROGRESS') return;
+    this.units.running.remove(job);
+    Object.assign(job, { status: 'IN_QUEUE', workerId: undefined, startedAt: undefined });
+    job.attempts = Math.max(0, job.attempts - 1);
+    this.units.store.persist(job);
+    this.units.waiting.enqueue(job);
+  }
+
   /** Drops the job from memory and disk: its timer, its result, its journal entry (not its place in line). */
   forget(job: Job): void {
     this.units.retention.release(job.id);

@@ -144,6 +144,15 @@ export class JobQueue {
     return this.waiting.takeBatch(endpointId, workerId, max, waitMs);
   }
 
+  /**
+   * A worker hung up its long poll (it is stopping): it is handed nothing more, and the jobs given to that
+   * poll in the meantime go back in line, not counted as attempts.
+   */
+  hungUp(workerId: string, handed: readonly Job[] = []): void {
+    this.waiting.releaseWorker(workerId);
+    for (const job of handed) this.lifecycle.untake(job);
+  }
+
   /** Whether `workerId` of `endpointId` holds the job: a job of another endpoint is not found there. */
   ownership(endpointId: string, workerId: string, jobId: string): Report {
     const job = this.store.get(jobId);

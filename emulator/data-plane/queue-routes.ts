@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { runRequestSchema, TERMINAL_STATUSES } from '../../worker/contract/job';
 import { replyError } from '../http/errors';
+import { handlersWith, type RouteHandler } from '../http/route-handler';
 import type { ControlState } from '../state/control-state';
 import type { EndpointRecord } from '../state/records';
 import type { Supervisor } from '../supervisor/supervisor';
@@ -16,7 +17,7 @@ export interface QueueRouteOptions {
 
 type QueueRoute = { Params: { endpointId: string; jobId?: string }; Querystring: { wait?: string } };
 type QueueRequest = FastifyRequest<QueueRoute>;
-type Handler = (o: QueueRouteOptions, req: QueueRequest, reply: FastifyReply) => Promise<FastifyReply>;
+type Handler = RouteHandler<QueueRouteOptions, QueueRoute>;
 
 const clampWait = (raw: unknown, fallback: number): number => {
   const n = Number(raw);
@@ -185,10 +186,7 @@ const ENDPOINT_ROUTE = { config: { access: 'endpoint' as const } };
 
 /** The `/v2/{endpointId}` queue data plane, as RunPod serves it (docs/RUNPOD.md, "Queue endpoints"). */
 export function registerQueueRoutes(app: FastifyInstance, options: QueueRouteOptions): void {
-  const on =
-    (handler: Handler) =>
-    (req: QueueRequest, reply: FastifyReply): Promise<FastifyReply> =>
-      handler(options, req, reply);
+  const on = handlersWith<QueueRouteOptions, QueueRoute>(options);
   // as RunPod: /run takes at most 10 MB, /runsync 20 MB
   app.post<QueueRoute>('/v2/:endpointId/run', { ...ENDPOINT_ROUTE, bodyLimit: 10 * 1024 * 1024 }, on(run));
   app.post<QueueRoute>(

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { jobDoneSchema, type JobDone } from '../../worker/contract/job';
 import { parseJson } from '../../worker/contract/json-body';
 import { replyError } from '../http/errors';
+import { handlersWith, type RouteHandler } from '../http/route-handler';
 import type { ControlState } from '../state/control-state';
 import type { Supervisor } from '../supervisor/supervisor';
 import type { Job, JobQueue, Report } from './job-queue';
@@ -21,7 +22,7 @@ type WorkerRoute = {
   Querystring: { batch_size?: string };
 };
 type WorkerRequest = FastifyRequest<WorkerRoute>;
-type Handler = (o: WorkerRouteOptions, req: WorkerRequest, reply: FastifyReply) => Promise<FastifyReply>;
+type Handler = RouteHandler<WorkerRouteOptions, WorkerRoute>;
 
 const parseDone = (body: unknown): JobDone | undefined => {
   let value = body;
@@ -64,10 +65,32 @@ function refused(reply: FastifyReply, req: WorkerRequest, report: Report & { ok:
     : replyError(reply, 403, report.code, `job ${jobId} is not held by worker ${workerId}`);
 }
 
+/**
+ * Watches a job-take long poll for the worker hanging up (a stopping worker ends its poll): from then on
+ * it is handed nothing, and `keep` puts back what it was handed, so no job waits on a worker that never
+ * read it. Answers whether the poll is still open.
+ */
+function watchHangUp(o: WorkerRouteOptions, req: WorkerRequest, reply: FastifyReply) {
+  let open = true;
+  const hangUp = (): void => {
+    if (reply.raw.writableFinished) return;
+    open = false;
+    o.jobs.hungUp(req.params.workerId);
+  };
+  reply.raw.once('close', hangUp);
+  return (handed: readonly Job[]): boolean => {
+    reply.raw.off('close', hangUp);
+    if (!open || reply.raw.destroyed) o.jobs.hungUp(req.params.workerId, handed);
+    return open && !reply.raw.destroyed;
+  };
+}
+
 const takeJob: Handler = async (o, req, reply) => {
   if (!workerOfEndpoint(o, req, reply)) return reply;
   o.supervisor.markSeen(req.params.workerId);
+  const keep = watchHangUp(o, req, reply);
   const job = await o.jobs.take(req.params.endpointId, req.params.workerId, o.takeWaitMs ?? 20_000);
+  if (!keep(job ? [job] : [])) return reply.code(204).send();
   if (!job) return reply.code(204).send();
   o.supervisor.markBusy(req.params.workerId);
   return reply.send(taken(job));
@@ -78,7 +101,9 @@ const takeBatch: Handler = async (o, req, reply) => {
   const { endpointId, workerId } = req.params;
   o.supervisor.markBusy(workerId);
   const size = Math.min(256, Math.max(1, Number(req.query.batch_size) || 1));
+  const keep = watchHangUp(o, req, reply);
   const batch = await o.jobs.takeBatch(endpointId, workerId, size, o.takeWaitMs ?? 20_000);
+  if (!keep(batch)) return reply.code(204).send();
   if (batch.length === 0) return reply.code(204).send();
   o.supervisor.markBusy(workerId);
   return reply.send(batch.map(taken));
@@ -132,10 +157,7 @@ const WORKER_ROUTE = { config: { access: 'worker' as const } };
  * answered 404/403 with a code, and changes nothing.
  */
 export function registerWorkerRoutes(app: FastifyInstance, options: WorkerRouteOptions): void {
-  const on =
-    (handler: Handler) =>
-    (req: WorkerRequest, reply: FastifyReply): Promise<FastifyReply> =>
-      handler(options, req, reply);
+  const on = handlersWith<WorkerRouteOptions, WorkerRoute>(options);
   app.get<WorkerRoute>('/v2/:endpointId/job-take/:workerId', WORKER_ROUTE, on(takeJob));
   app.get<WorkerRoute>('/v2/:endpointId/job-take-batch/:workerId', WORKER_ROUTE, on(takeBatch));
   app.post<WorkerRoute>('/v2/:endpointId/job-done/:workerId/:jobId', WORKER_ROUTE, on(jobDone));
