@@ -12,8 +12,21 @@ describe('requesting a deployment', () => {
     given().when({ type: 'RequestDeployment', data: d.request }).then([d.requested()]);
   });
 
-  it('records and at once rejects a request without an API key, naming the resources that make remote calls', () => {
-    const d = deploymentOf({ resources: [caller('api'), worker('gpu')], keyFingerprint: null });
+  it.each([
+    {
+      why: 'records and at once rejects a request without an API key, naming the resources that make remote calls',
+      resources: [caller('api'), worker('gpu')],
+      callers: ['api'],
+      named: 'api makes remote calls and gets the key',
+    },
+    {
+      why: 'names every caller when several need the key',
+      resources: [caller('api'), caller('relay'), worker()],
+      callers: ['api', 'relay'],
+      named: 'api, relay make remote calls and get the key',
+    },
+  ])('$why', ({ resources, callers, named }) => {
+    const d = deploymentOf({ resources, keyFingerprint: null });
     const state = given()
       .when({ type: 'RequestDeployment', data: d.request })
       .then([
@@ -23,35 +36,13 @@ describe('requesting a deployment', () => {
           data: {
             deploymentId: d.deploymentId,
             code: 'API_KEY_REQUIRED',
-            message:
-              'RUNPOD_API_KEY is required: api makes remote calls and gets the key; set RUNPOD_API_KEY and deploy again (nothing was provisioned)',
-            details: { resources: ['api'] },
+            message: `RUNPOD_API_KEY is required: ${named}; set RUNPOD_API_KEY and deploy again (nothing was provisioned)`,
+            details: { resources: callers },
             at: at(0),
           },
         },
       ]);
     expect(state).toMatchObject({ status: 'rejected', rejection: { code: 'API_KEY_REQUIRED' } });
-  });
-
-  it('names every caller when several need the key', () => {
-    const d = deploymentOf({ resources: [caller('api'), caller('relay'), worker()], keyFingerprint: null });
-    const state = given()
-      .when({ type: 'RequestDeployment', data: d.request })
-      .then([
-        d.requested(),
-        {
-          type: 'DeploymentRejected',
-          data: {
-            deploymentId: d.deploymentId,
-            code: 'API_KEY_REQUIRED',
-            message:
-              'RUNPOD_API_KEY is required: api, relay make remote calls and get the key; set RUNPOD_API_KEY and deploy again (nothing was provisioned)',
-            details: { resources: ['api', 'relay'] },
-            at: at(0),
-          },
-        },
-      ]);
-    expect(state.status).toBe('rejected');
   });
 
   it('refuses a deploy of an app without endpoints: there is nothing to deploy', () => {
