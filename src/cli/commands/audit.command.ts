@@ -1,5 +1,5 @@
-import { auditLogProjection } from '../../ledger/audit-views';
-import { readViews, resolveDeploymentId } from '../../ledger/views';
+import { auditTrail } from '../../ledger/audit-views';
+import { resolveDeploymentId } from '../../ledger/views';
 import { printJson, printTable, shortTime } from '../output/print';
 
 export interface AuditOptions {
@@ -12,9 +12,10 @@ export interface AuditOptions {
 /** `flash audit`: every recorded fact with actor, correlation and causation; `--deployment` narrows it to one. */
 export async function auditCommand(options: AuditOptions): Promise<void> {
   const deploymentId = options.deployment ? await resolveDeploymentId(options.deployment) : undefined;
-  const [view] = await readViews([auditLogProjection]);
-  let entries = view.entries.filter((e) => !deploymentId || e.deploymentId === deploymentId);
-  if (options.limit !== undefined) entries = entries.slice(-options.limit);
+  const entries = await auditTrail({
+    ...(deploymentId ? { deploymentId } : {}),
+    ...(options.limit !== undefined ? { limit: options.limit } : {}),
+  });
   if (options.json) {
     printJson({ ok: true, deploymentId: deploymentId ?? null, entries });
     return;

@@ -1,5 +1,5 @@
 import { appNameOf, findAppRoot } from '../app/locate-app';
-import { deploymentHistoryProjection, readViews } from '../../ledger/views';
+import { deploymentHistory } from '../../ledger/queries';
 import { checkName } from '../app/locate-app';
 import { printJson, printTable, seconds, shortTime, statusStyle, stdoutColors } from '../output/print';
 
@@ -25,11 +25,10 @@ export function appInScope(options: { app?: string; all?: boolean }): string | u
 /** `flash history`: the app's deployments (every app with `--all` or outside an app), oldest first. */
 export async function historyCommand(options: HistoryOptions): Promise<void> {
   const app = appInScope(options);
-  const [view] = await readViews([deploymentHistoryProjection]);
-  const records = view.order
-    .map((id) => view.deployments[id])
-    .filter((d) => d !== undefined)
-    .filter((d) => (!app || d.app === app) && (!options.env || d.environment === options.env));
+  const records = await deploymentHistory({
+    ...(app ? { app } : {}),
+    ...(options.env ? { environment: options.env } : {}),
+  });
   if (options.json) {
     printJson({ ok: true, app: app ?? null, environment: options.env ?? null, deployments: records });
     return;

@@ -1,12 +1,4 @@
-import {
-  deploymentHistoryProjection,
-  endpointInventoryProjection,
-  environmentKey,
-  readViews,
-  resourcesEndpointsProjection,
-  type DeploymentRecord,
-} from '../../ledger/views';
-import { NotFound } from '../../domain/errors';
+import { deployedEnvironments, environmentStatus } from '../../ledger/queries';
 import { checkName, locateApp } from '../app/locate-app';
 import { printJson, printTable, shortTime, statusStyle, stdoutColors } from '../output/print';
 import { appInScope } from './history.command';
@@ -19,18 +11,9 @@ export interface StatusOptions {
   wide?: boolean;
 }
 
-const lastOf = (records: DeploymentRecord[]): DeploymentRecord | undefined => records[records.length - 1];
-
 /** `flash status --all` (or outside any app): every app and environment with something deployed. */
 async function statusOfAll(options: StatusOptions): Promise<void> {
-  const [inventory, history] = await readViews([endpointInventoryProjection, deploymentHistoryProjection]);
-  const deployments = history.order.map((id) => history.deployments[id]).filter((d) => d !== undefined);
-  const environments = Object.entries(inventory.environments)
-    .filter(([, endpoints]) => Object.keys(endpoints).length > 0)
-    .map(([key, endpoints]) => {
-      const last = lastOf(deployments.filter((d) => environmentKey(d.app, d.environment) === key));
-      return { key, endpoints: Object.keys(endpoints).sort(), last: last ?? null };
-    });
+  const environments = await deployedEnvironments();
   if (options.json) {
     printJson({ ok: true, environments });
     return;
@@ -71,34 +54,10 @@ export async function statusCommand(dir: string | undefined, options: StatusOpti
   const app = inScope;
   const environment = options.env ?? 'production';
   checkName('environment', environment);
-  const key = environmentKey(app, environment);
-  const [inventoryView, urlsView, history] = await readViews([
-    endpointInventoryProjection,
-    resourcesEndpointsProjection,
-    deploymentHistoryProjection,
-  ]);
-  const inventory = inventoryView.environments[key] ?? {};
-  const urls = urlsView.environments[key] ?? {};
-  const last = lastOf(
-    history.order
-      .map((id) => history.deployments[id])
-      .filter((d) => d !== undefined)
-      .filter((d) => d.app === app && d.environment === environment),
-  );
-  if (Object.keys(inventory).length === 0)
-    throw new NotFound(
-      'NOTHING_DEPLOYED',
-      `${app} has nothing deployed in ${environment}${last ? ` (its last deployment ${last.deploymentId} ${last.status})` : ''}`,
-    );
+  const status = await environmentStatus(app, environment);
+  const { lastDeployment: last, endpoints: inventory, resources_endpoints: urls } = status;
   if (options.json) {
-    printJson({
-      ok: true,
-      app,
-      environment,
-      lastDeployment: last ?? null,
-      resources_endpoints: urls,
-      endpoints: inventory,
-    });
+    printJson({ ok: true, ...status });
     return;
   }
   if (last) {
