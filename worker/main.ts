@@ -7,6 +7,7 @@ import { decideMode, type WorkerMode } from './mode';
 import { startJobLoop } from './qb/job-loop';
 import { watchCloudLifeline } from './runtime/cloud-lifeline';
 import { createRuntime, installRuntime } from './runtime/flash-runtime';
+import { peerLookupFrom } from './runtime/peer-lookup';
 import { ServiceRegistry } from './runtime/service-registry';
 import { undici } from './runtime/undici-lazy';
 
@@ -69,32 +70,32 @@ export async function startWorker(options: WorkerOptions = {}): Promise<RunningW
     await health.listen({ port: Number(env.PORT_HEALTH), host: env.FLASH_WORKER_HOST ?? '0.0.0.0' });
   }
 
-  const apiKey = env.RUNPOD_API_KEY || undefined;
-  const environment = env.FLASH_ENVIRONMENT_ID;
-  const registry =
-    apiKey && environment && env.RUNPOD_API_BASE_URL
-      ? new ServiceRegistry({
+  const lookup = peerLookupFrom(env);
+  const peers = lookup.ok
+    ? {
+        apiKey: lookup.apiKey,
+        registry: new ServiceRegistry({
           self: resourceName,
-          environment,
+          environment: lookup.environmentId,
           negativeTtlMs: Number(env.FLASH_REGISTRY_NEGATIVE_TTL_MS ?? 2000),
           // the State Manager client loads with the first lookup, not at start
           read: async () =>
             (await import('./runtime/state-manager-reader')).readResourcesEndpoints({
-              graphqlUrl: `${env.RUNPOD_API_BASE_URL}/graphql`,
-              apiKey,
-              environmentId: environment,
+              graphqlUrl: lookup.graphqlUrl,
+              apiKey: lookup.apiKey,
+              environmentId: lookup.environmentId,
               dispatcher: dispatcher(),
             }),
-        })
-      : undefined;
+        }),
+      }
+    : lookup;
   const { resource, definition } = loadEndpoint(appDir, manifest, resourceName);
   installRuntime(
     createRuntime({
       self: resourceName,
       manifest,
       own: definition.kind === 'queue' ? definition : undefined,
-      apiKey,
-      registry,
+      peers,
       dispatcher,
       callTimeoutMs: Number(env.FLASH_CALL_TIMEOUT_MS ?? 300_000),
     }),

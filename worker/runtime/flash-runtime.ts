@@ -13,9 +13,10 @@ export interface RuntimeOptions {
   manifest: Manifest;
   /** This worker's own QB endpoint, run in-process when code calls it. */
   own?: QueueEndpointDefinition;
-  /** Present only when the endpoint was deployed with RUNPOD_API_KEY (it makes remote calls). */
-  apiKey?: string;
-  registry?: ServiceRegistry;
+  /** How peers are found: a key and the registry, or why this worker cannot call them (the error it throws). */
+  peers:
+    | { apiKey: string; registry: ServiceRegistry }
+    | { ok: false; code: PeerUnavailable['code']; message: string };
   /** Made on first remote call. */
   dispatcher: () => Dispatcher;
   callTimeoutMs?: number;
@@ -36,20 +37,17 @@ export function createRuntime(options: RuntimeOptions): FlashRuntime {
           `${options.self} cannot call ${name}: it is not an endpoint of this app's manifest; rebuild and redeploy`,
         );
       }
-      if (!options.apiKey || !options.registry) {
-        throw new PeerUnavailable(
-          'REMOTE_CALLS_NOT_ALLOWED',
-          `${options.self} cannot call ${name}: this endpoint was deployed without RUNPOD_API_KEY because its build found no remote calls (makes_remote_calls: false); rebuild so the scanner sees the call, then redeploy`,
-        );
-      }
-      const url = await options.registry.urlOf(name);
+      const peers = options.peers;
+      if ('ok' in peers)
+        throw new PeerUnavailable(peers.code, `${options.self} cannot call ${name}: ${peers.message}`);
+      const url = await peers.registry.urlOf(name);
       // the peer-call client loads with the first call: most endpoints never make one, and start faster
       const { callQueueEndpoint } = await import('./remote-call');
       return callQueueEndpoint(
         {
           peer: name,
           url,
-          apiKey: options.apiKey,
+          apiKey: peers.apiKey,
           dispatcher: options.dispatcher(),
           timeoutMs: options.callTimeoutMs,
         },

@@ -1,7 +1,11 @@
 /** Where this worker finds its peers, and why a call cannot be made. */
 export class PeerUnavailable extends Error {
   constructor(
-    readonly code: 'REMOTE_CALLS_NOT_ALLOWED' | 'PEER_NOT_DEPLOYED' | 'STATE_MANAGER_UNAVAILABLE',
+    readonly code:
+      | 'REMOTE_CALLS_NOT_ALLOWED'
+      | 'PEER_LOOKUP_UNCONFIGURED'
+      | 'PEER_NOT_DEPLOYED'
+      | 'STATE_MANAGER_UNAVAILABLE',
     message: string,
   ) {
     super(message);
