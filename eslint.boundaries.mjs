@@ -8,6 +8,8 @@ const folder = (...names) => `(^|/)(${names.join('|')})(/|$)`;
 const ADAPTERS_BUT_PORTS = '(^|/)adapters/(?!.*\\.port$)(?!eventstore/eventstore\\.errors$)';
 const WORKER_BUT_CONTRACT = '(^|/)worker/(?!contract/)';
 const APP_MODULE = '(^|/)app\\.module$';
+/** The top-level image/ folder (not `ledger/image`, the door's use case, which ends without a slash). */
+const IMAGE = '(^|/)image/';
 const VENDORS = '^(@nestjs/.*|@eventstore/.*|better-sqlite3|undici|fastify|graphql|esbuild)$';
 const STORES = '^(@eventstore/.*|better-sqlite3)$';
 
@@ -105,6 +107,7 @@ export const boundaries = [
         folder('adapters', 'commands', 'reactors', 'projections', 'emulator'),
         APP_MODULE,
         WORKER_BUT_CONTRACT,
+        IMAGE,
         VENDORS,
       ],
       'the CLI parses, calls the door (src/ledger) and renders',
@@ -139,8 +142,15 @@ export const boundaries = [
   {
     files: ['worker/**/*.ts'],
     rules: rule(
-      [folder('src', 'emulator'), '^@nestjs/.*$', STORES],
+      [folder('src', 'emulator'), IMAGE, '^@nestjs/.*$', STORES],
       'the worker runs on every endpoint: never src/, Nest or an event-store client',
+    ),
+  },
+  {
+    files: ['image/**/*.ts'],
+    rules: rule(
+      [folder('src', 'emulator'), WORKER_BUT_CONTRACT, '^@nestjs/.*$', STORES],
+      'the worker image and its container engine stand alone: of the worker only the wire contract',
     ),
   },
   {

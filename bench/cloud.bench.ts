@@ -1,9 +1,11 @@
 /**
  * The local cloud: /runsync round trip through the emulator and a worker for an echo endpoint (p50/p99
  * one at a time, and req/s at 32 in flight from a separate client process), LB gateway overhead against calling the worker directly,
- * and worker cold start to the first /ping 200. Prints one JSON object.
+ * and worker cold start to the first /ping 200 (unpacking its build, as on RunPod). Prints one JSON object.
+ * With `--runtime container`, the same run adds the container runtime's figures (image size, cold start
+ * in a container, /runsync p50 through a containerized worker) beside the process runtime's.
  *
- *   npm run bench:cloud
+ *   npm run bench:cloud [-- --runtime container]
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,6 +17,7 @@ import { createCloud } from '../emulator/cloud-app';
 import { workerEntry } from '../emulator/supervisor/worker-entry';
 import { buildApp } from '../src/build/build-app';
 import { deployToCloud } from '../test/support/local-deploy';
+import { containerFigures } from './support/container-figures';
 
 const SEQUENTIAL = Number(process.env.BENCH_SEQUENTIAL ?? 500);
 const CONCURRENCY = 32;
@@ -132,17 +135,20 @@ lb.post('/echo', ({ body }) => body);
       gateway.push(now() - t);
     }
 
-    // Cold start: a fresh LB worker process on the unpacked build, from spawn to the first /ping 200.
+    // Cold start: a fresh LB worker process, from spawn to the first /ping 200, unpacking the build
+    // itself as on RunPod (into a folder of its own, as the process runtime gives it).
     const entry = await workerEntry(join(dir, 'cloud'));
     const cold: number[] = [];
     for (let i = 0; i < 5; i++) {
       const [port, health] = [await freePort(), await freePort()];
       const t = now();
       const child = spawn(process.execPath, [entry], {
-        cwd: join(dir, 'cloud', 'apps', d.buildId),
+        cwd: dir,
         env: {
           PATH: process.env.PATH,
-          FLASH_APP_DIR: join(dir, 'cloud', 'apps', d.buildId),
+          RUNPOD_ENDPOINT_ID: 'bench',
+          FLASH_BUILD_ARTIFACT_PATH: build.artifactPath,
+          FLASH_APP_DIR: join(dir, `cold-${i}`),
           FLASH_RESOURCE_NAME: 'lb',
           FLASH_ENDPOINT_TYPE: 'lb',
           PORT: String(port),
@@ -166,6 +172,9 @@ lb.post('/echo', ({ body }) => body);
       child.kill('SIGKILL');
     }
 
+    const containers = process.argv.includes('container')
+      ? { container_runtime: await containerFigures(build, Math.min(SEQUENTIAL, 200)) }
+      : {};
     const result = {
       benchmark: 'cloud',
       node: process.version,
@@ -187,6 +196,7 @@ lb.post('/echo', ({ body }) => body);
         runs: cold.map((c) => round(c, 1)),
       },
       bar: { runsync_p50_ms: 5, req_per_s: 1500, lb_added_p50_ms: 1, cold_start_ms: 500 },
+      ...containers,
     };
     console.log(
       JSON.stringify({

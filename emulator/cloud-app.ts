@@ -10,7 +10,7 @@ import { createCloudHttpApp } from './http/cloud-http-app';
 import { CloudDb } from './state/cloud-db';
 import { ControlState } from './state/control-state';
 import { Supervisor } from './supervisor/supervisor';
-import { workerEntry } from './supervisor/worker-entry';
+import { workerRuntime, type RuntimeKind } from './supervisor/worker-runtime';
 
 export { cloudApiKey, CloudSettingInvalid, resultLimitsFrom } from './cloud-settings';
 
@@ -26,6 +26,8 @@ export interface CloudOptions {
   log?: (message: string, fields?: Record<string, unknown>) => void;
   /** Where the cloud's settings are read from (see `resultLimitsFrom`). Default `process.env`. */
   env?: NodeJS.ProcessEnv;
+  /** How workers run: `process` (default, fast) or `container` (each a container of its endpoint's image). */
+  runtime?: RuntimeKind;
 }
 
 export interface Cloud {
@@ -58,7 +60,7 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
     state,
     jobs,
     cloudUrl: () => baseUrl,
-    workerEntry: await workerEntry(options.home),
+    runtime: await workerRuntime(options.home, options.runtime ?? 'process', options.env ?? process.env),
     log: options.log,
     dispatcher,
   });
@@ -80,6 +82,7 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
     lbWaitMs: options.lbWaitMs,
   });
 
+  let closing: Promise<void> | undefined;
   return {
     app,
     apiKey,
@@ -91,14 +94,16 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
       supervisor.start();
       return baseUrl;
     },
-    close: async () => {
-      clearInterval(sweep);
-      await supervisor.stopAll();
-      jobs.close();
-      stops.close();
-      await app.close();
-      await dispatcher.close();
-      db.close();
-    },
+    // once: a second call waits for the first
+    close: () =>
+      (closing ??= (async () => {
+        clearInterval(sweep);
+        await supervisor.stopAll();
+        jobs.close();
+        stops.close();
+        await app.close();
+        await dispatcher.close();
+        db.close();
+      })()),
   };
 }

@@ -2,6 +2,7 @@ import { chmodSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createCloud } from './cloud-app';
+import { runtimeKindFrom } from './supervisor/worker-runtime';
 
 /** Creates a folder private to the user (0700); one that exists keeps its mode. */
 function makePrivateDirectory(dir: string): void {
@@ -32,8 +33,10 @@ async function main(): Promise<void> {
   makePrivateDirectory(home);
   keepPrivate(home);
   const port = Number(new URL(process.env.FLASH_CLOUD_URL ?? 'http://127.0.0.1:7711').port || 7711);
+  const runtime = runtimeKindFrom(process.env);
   const cloud = await createCloud({
     home,
+    runtime,
     faults: process.env.FLASH_CLOUD_FAULTS === '1',
     log: (message, fields) =>
       process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), message, ...fields })}\n`),
@@ -41,7 +44,8 @@ async function main(): Promise<void> {
   const url = await cloud.listen(port);
   writeFileSync(join(home, 'cloud.pid'), String(process.pid));
   writeFileSync(join(home, 'cloud.url'), url);
-  process.stderr.write(`${JSON.stringify({ message: 'local cloud listening', url, home })}\n`);
+  writeFileSync(join(home, 'cloud.runtime'), runtime);
+  process.stderr.write(`${JSON.stringify({ message: 'local cloud listening', url, home, runtime })}\n`);
   const stop = (): void => {
     void cloud.close().finally(() => {
       rmSync(join(home, 'cloud.pid'), { force: true });

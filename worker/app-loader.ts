@@ -20,7 +20,7 @@ export function loadManifest(appDir: string): Manifest {
   if (!existsSync(file))
     throw new WorkerStartError(
       'MANIFEST_MISSING',
-      `${file} is missing: the worker must start in an unpacked flash artifact`,
+      `${file} is missing: a worker runs an unpacked flash build, in FLASH_APP_DIR (default /app)`,
     );
   const parsed = manifestSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
   if (!parsed.success)

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Dispatcher } from 'undici';
 import { loadEndpoint, loadManifest, WorkerStartError } from './app-loader';
+import { appFolder } from './boot/app-folder';
 import { createLogger, type WorkerLogger } from './logger';
 import { createHealthApp, createLbApp } from './lb/lb-app';
 import { decideMode, type WorkerMode } from './mode';
@@ -33,10 +34,13 @@ function workerLogger(env: NodeJS.ProcessEnv): WorkerLogger {
   ]);
 }
 
-/** `FLASH_STOP_GRACE_MS`: how long a stopped QB worker may finish the jobs it holds. Default 30 s. */
+/**
+ * `FLASH_STOP_GRACE_MS`: how long a stopped QB worker may finish the jobs it holds. Unset, it finishes
+ * them, however long they take: the platform decides when a stopping worker is killed.
+ */
 function stopGraceMs(env: NodeJS.ProcessEnv): number {
   const value = Number(env.FLASH_STOP_GRACE_MS);
-  return Number.isSafeInteger(value) && value > 0 ? value : 30_000;
+  return Number.isSafeInteger(value) && value > 0 ? value : Number.POSITIVE_INFINITY;
 }
 
 function required(env: NodeJS.ProcessEnv, name: string): string {
@@ -46,16 +50,19 @@ function required(env: NodeJS.ProcessEnv, name: string): string {
   return value;
 }
 
-/** Starts the endpoint runtime in the unpacked artifact at `FLASH_APP_DIR` (default: the current folder). */
+/**
+ * Starts the endpoint runtime. A deployed worker first unpacks its app's artifact, as on RunPod
+ * (boot/app-folder.ts); a live worker (flash dev) runs the code each request ships.
+ */
 export async function startWorker(options: WorkerOptions = {}): Promise<RunningWorker> {
   const env = options.env ?? process.env;
-  const appDir = env.FLASH_APP_DIR ?? process.cwd();
   const resourceName = env.FLASH_RESOURCE_NAME ?? '';
   const logger = options.logger ?? workerLogger(env);
   let made = options.dispatcher;
   const dispatcher = (): Dispatcher =>
     (made ??= new (undici().Agent)({ keepAliveTimeout: 30_000, connections: 64 }));
   if (env.FLASH_ENDPOINT_TYPE?.trim().toLowerCase() === 'live') return startLiveWorker(env, logger);
+  const appDir = await appFolder(env);
   const manifest = loadManifest(appDir);
   const decision = decideMode(env, manifest);
   if (!decision.ok) throw new WorkerStartError('MODE_INVALID', decision.message);

@@ -9,9 +9,11 @@ import { ResultRetention, type ResultLimits } from './result-retention';
 import { RunningJobs } from './running-jobs';
 import { TerminalWaiters } from './terminal-waiters';
 import { WaitingJobs } from './waiting-jobs';
+import { WorkerPresence, type LivenessOptions } from './worker-presence';
 
 export type { Job } from './job';
 export { DEFAULT_RESULT_LIMITS, type ResultLimits } from './result-retention';
+export type { LivenessOptions } from './worker-presence';
 
 /** What became of a worker's report on a job: refused when the job is not that worker's on that endpoint. */
 export type Report = { ok: true; recorded: boolean } | { ok: false; code: 'JOB_NOT_FOUND' | 'JOB_NOT_HELD' };
@@ -26,6 +28,8 @@ export interface JobQueueOptions {
   deliverWebhook?: (url: string, job: JobObject) => void;
   /** Bounds on kept results; each one missing takes its default (DEFAULT_RESULT_LIMITS). */
   results?: Partial<ResultLimits>;
+  /** When a worker the cloud did not start counts as gone; see LivenessOptions for the defaults. */
+  liveness?: LivenessOptions;
 }
 
 /**
@@ -42,9 +46,17 @@ export class JobQueue {
   private readonly finishers = new TerminalWaiters();
   private readonly lifecycle: JobLifecycle;
   private readonly now: () => number;
+  private readonly unwatch: () => void;
+  /** The workers that talk to the job API: which endpoint each serves, and when each was last heard. */
+  readonly workers: WorkerPresence;
 
   constructor(db: CloudDb, options: JobQueueOptions = {}) {
     this.now = options.now ?? Date.now;
+    this.workers = new WorkerPresence(options.liveness);
+    // a worker the cloud did not start that falls silent is gone, as a crashed one is
+    this.unwatch = this.workers.watch(this.now, (workerId, silentMs) =>
+      this.workerGone(workerId, `worker ${workerId} fell silent: no ping or call for ${silentMs} ms`),
+    );
     this.store = new JobStore(db);
     this.retention = new ResultRetention(options.results);
     this.waiting = new WaitingJobs({
@@ -134,14 +146,28 @@ export class JobQueue {
     return { ...this.totals.of(endpointId), ...this.depth(endpointId) };
   }
 
-  /** A worker asks for a job; resolves with one, or undefined after `waitMs` (the worker asks again). */
+  /**
+   * A worker asks for a job; resolves with one, or undefined after `waitMs` (the worker asks again). A
+   * retired worker is handed none: its poll is held as long, so it idles instead of asking at once.
+   */
   take(endpointId: string, workerId: string, waitMs: number): Promise<Job | undefined> {
+    if (this.workers.isRetired(workerId)) return this.waiting.hold(workerId, waitMs);
     return this.waiting.take(endpointId, workerId, waitMs);
   }
 
   /** Up to `max` jobs for a worker: waits like take() for the first, then adds the ones queued by the end of that turn. */
-  takeBatch(endpointId: string, workerId: string, max: number, waitMs: number): Promise<Job[]> {
+  async takeBatch(endpointId: string, workerId: string, max: number, waitMs: number): Promise<Job[]> {
+    if (this.workers.isRetired(workerId)) return (await this.waiting.hold(workerId, waitMs)) ?? [];
     return this.waiting.takeBatch(endpointId, workerId, max, waitMs);
+  }
+
+  /**
+   * The worker asked to be replaced after its job (`stopPod`): it is handed no more jobs, its open polls
+   * end empty, and it no longer counts as serving. The jobs it still holds it may finish.
+   */
+  retire(workerId: string): void {
+    this.workers.retire(workerId);
+    this.waiting.releaseWorker(workerId);
   }
 
   /**
@@ -193,6 +219,7 @@ export class JobQueue {
   workerGone(workerId: string, why: string): void {
     for (const job of this.running.ofWorker(workerId)) this.lifecycle.requeueOrFail(job, why);
     this.waiting.releaseWorker(workerId);
+    this.workers.forget(workerId);
   }
 
   /** Workers of an endpoint that hold a job now. */
@@ -200,11 +227,17 @@ export class JobQueue {
     return this.running.busyWorkers(endpointId);
   }
 
+  /** Whether the worker holds a job on any endpoint. */
+  holdsJobs(workerId: string): boolean {
+    return this.running.ofWorker(workerId).length > 0;
+  }
+
   /** Forgets an endpoint's jobs (endpoint deleted). */
   dropEndpoint(endpointId: string): void {
     for (const job of this.store.all()) if (job.endpointId === endpointId) this.lifecycle.forget(job);
     this.waiting.dropEndpoint(endpointId);
     this.running.dropEndpoint(endpointId);
+    this.workers.forgetEndpoint(endpointId);
   }
 
   /** Removes results past their time and jobs past their ttl. */
@@ -222,6 +255,7 @@ export class JobQueue {
   }
 
   close(): void {
+    this.unwatch();
     this.store.flush();
     this.running.close();
     this.waiting.close();

@@ -6,6 +6,7 @@ import type { ControlState } from '../state/control-state';
 import type { EndpointRecord } from '../state/records';
 import type { Supervisor } from '../supervisor/supervisor';
 import type { Job, JobQueue } from './job-queue';
+import { workerCounters } from './worker-counters';
 
 export interface QueueRouteOptions {
   state: ControlState;
@@ -150,34 +151,18 @@ const purgeQueue: Handler = async (o, req, reply) => {
   return endpoint ? reply.send({ removed: o.jobs.purge(endpoint.id), status: 'completed' }) : reply;
 };
 
-/** Worker counters as `/health` and `/metrics` report them. */
-function workerCounters(o: QueueRouteOptions, endpointId: string) {
-  const counts = o.jobs.counts(endpointId);
-  const workers = o.supervisor.workersOf(endpointId);
-  const ready = workers.filter((w) => w.ready);
-  const counters = {
-    idle: Math.max(0, ready.length - counts.inProgress),
-    initializing: workers.length - ready.length,
-    ready: ready.length,
-    running: Math.min(ready.length, counts.inProgress),
-    throttled: 0,
-    unhealthy: o.supervisor.problemOf(endpointId) ? 1 : 0,
-  };
-  return { counts, counters, readyWorkers: ready.map((w) => w.id) };
-}
-
 const health: Handler = async (o, req, reply) => {
   const endpoint = endpointFor(o, req, reply);
   if (!endpoint) return reply;
-  const { counts, counters } = workerCounters(o, endpoint.id);
-  const { completed, failed, inProgress, inQueue, retried } = counts;
+  const { counters } = workerCounters(o.jobs, o.supervisor, endpoint.id);
+  const { completed, failed, inProgress, inQueue, retried } = o.jobs.counts(endpoint.id);
   return reply.send({ jobs: { completed, failed, inProgress, inQueue, retried }, workers: counters });
 };
 
 const metrics: Handler = async (o, req, reply) => {
   const endpoint = endpointFor(o, req, reply);
   if (!endpoint) return reply;
-  const { counters, readyWorkers } = workerCounters(o, endpoint.id);
+  const { counters, readyWorkers } = workerCounters(o.jobs, o.supervisor, endpoint.id);
   return reply.send({ workers: counters, readyWorkers });
 };
 

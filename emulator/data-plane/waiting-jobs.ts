@@ -23,6 +23,8 @@ export interface Dispatch {
 export class WaitingJobs {
   private readonly queued = new Map<string, string[]>();
   private readonly takers = new Map<string, Taker[]>();
+  /** Long polls that are handed nothing (hold()), so the cloud can end them when it stops. */
+  private readonly held = new Set<Taker>();
 
   constructor(private readonly dispatch: Dispatch) {}
 
@@ -89,6 +91,25 @@ export class WaitingJobs {
     return batch;
   }
 
+  /**
+   * A long poll that is handed no job (a retired worker's): it ends empty after `waitMs`, or when the
+   * worker is released, so the worker idles instead of asking again at once.
+   */
+  hold(workerId: string, waitMs: number): Promise<undefined> {
+    return new Promise((resolve) => {
+      const taker: Taker = {
+        workerId,
+        hand: () => {
+          clearTimeout(timer);
+          this.held.delete(taker);
+          resolve(undefined);
+        },
+      };
+      const timer = setTimeout(() => taker.hand(undefined), waitMs);
+      this.held.add(taker);
+    });
+  }
+
   /** Takes a job out of line (it ended while it waited). */
   remove(job: Job): void {
     const line = this.line(job.endpointId);
@@ -103,6 +124,7 @@ export class WaitingJobs {
 
   /** Ends a dead worker's long polls empty: it must not be handed a job. */
   releaseWorker(workerId: string): void {
+    for (const taker of [...this.held].filter((t) => t.workerId === workerId)) taker.hand(undefined);
     for (const list of this.takers.values())
       for (const taker of list.filter((t) => t.workerId === workerId)) {
         list.splice(list.indexOf(taker), 1);
@@ -119,6 +141,7 @@ export class WaitingJobs {
 
   /** Ends every long poll empty (the cloud stops). */
   close(): void {
+    for (const taker of [...this.held]) taker.hand(undefined);
     for (const list of this.takers.values()) for (const taker of list) taker.hand(undefined);
     this.takers.clear();
   }

@@ -4,9 +4,11 @@ import type { JobQueue } from '../data-plane/job-queue';
 import type { ControlState } from '../state/control-state';
 import { endpointLogs } from './worker-logs';
 import type { WorkerProcess } from './worker-process';
-import { stopLeftoverWorkers } from './worker-records';
+import { removeLeftoverContainers } from './container-worker';
+import { sweepLeftovers } from './leftovers';
 import { WorkerScaler } from './worker-scaler';
 import { WorkerSpawner } from './worker-spawner';
+import type { WorkerRuntime } from './worker-launch';
 
 export type { WorkerProcess } from './worker-process';
 
@@ -17,8 +19,8 @@ export interface SupervisorOptions {
   state: ControlState;
   jobs: JobQueue;
   cloudUrl: () => string;
-  /** The JS file a worker process runs. */
-  workerEntry: string;
+  /** How workers run: processes (the default) or containers of their endpoint's image. */
+  runtime: WorkerRuntime;
   /** How often a QB worker pings the cloud. Default 10 s. */
   pingIntervalMs?: number;
   /** How long the workers of a new version get to become ready before the old ones stop anyway. Default 120 s. */
@@ -61,8 +63,9 @@ export class Supervisor {
 
   start(): void {
     // workers a killed cloud left in this folder: signalled now, before any worker of this cloud starts
-    this.leftovers = stopLeftoverWorkers(this.options.home, this.options.log).catch((error: unknown) =>
-      this.options.log?.('leftover workers not stopped', { error: (error as Error).message }),
+    this.leftovers = sweepLeftovers(this.options.home, this.options.runtime, this.options.log).catch(
+      (error: unknown) =>
+        this.options.log?.('leftover workers not stopped', { error: (error as Error).message }),
     );
     this.timer = setInterval(() => void this.scaler.tick(), 250);
     this.timer.unref();
@@ -91,6 +94,20 @@ export class Supervisor {
       w.lastBusyAt = Date.now();
       w.ready = true;
     }
+  }
+
+  /**
+   * A QB worker asked to be replaced after its job (`stopPod`), as RunPod then stops its pod: it stops
+   * (finishing what it holds, as a retired worker may), and a fresh one starts if the endpoint needs it.
+   * False for a worker this cloud did not start.
+   */
+  replace(workerId: string): boolean {
+    const w = this.spawner.get(workerId);
+    if (!w || w.stopping) return false;
+    this.options.log?.('worker asked to be replaced (stopPod), stopping', { worker: w.id });
+    this.spawner.stop(w, (this.options.retireGraceMs ?? 600_000) + 5_000);
+    void this.reconcile(w.endpointId).then(() => this.onDemand(w.endpointId));
+    return true;
   }
 
   /** Brings an endpoint's workers to what it needs now; rolls them out when its version changed. */
@@ -133,6 +150,11 @@ export class Supervisor {
     if (this.timer) clearInterval(this.timer);
     await this.spawner.stopAll();
     await this.leftovers;
+    // a container whose engine client was killed outlives it: none of this cloud's stays behind
+    if (this.options.runtime.kind === 'container')
+      await removeLeftoverContainers(this.options.runtime).catch((error: unknown) =>
+        this.options.log?.('containers not removed', { error: (error as Error).message }),
+      );
   }
 
   /**

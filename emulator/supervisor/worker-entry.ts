@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { bundleWorker } from '../../image/worker-bundle';
 
 /**
  * The JS file worker processes run. From a build (dist/) that is `worker/main.js` itself; from sources,
@@ -11,7 +12,7 @@ export async function workerEntry(home: string): Promise<string> {
   const compiled = resolve(__dirname, '..', '..', 'worker', 'main.js');
   if (existsSync(compiled)) return compiled;
   const source = resolve(__dirname, '..', '..', 'worker');
-  const hash = createHash('sha256').update('bundle-options:minify,keepNames');
+  const hash = createHash('sha256').update('bundle-options:image/worker-bundle');
   const walk = (dir: string): void => {
     for (const entry of readdirSync(dir).sort()) {
       const full = join(dir, entry);
@@ -23,18 +24,8 @@ export async function workerEntry(home: string): Promise<string> {
   const out = join(home, 'runtime', `worker-${hash.digest('hex').slice(0, 16)}.cjs`);
   if (existsSync(out)) return out;
   mkdirSync(join(home, 'runtime'), { recursive: true });
-  const esbuild = await import('esbuild');
   const tmp = `${out}.tmp-${process.pid}`;
-  await esbuild.build({
-    entryPoints: [join(source, 'main.ts')],
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    outfile: tmp,
-    logLevel: 'error',
-    define: { 'require.main': 'module' },
-  });
+  await bundleWorker(tmp, join(source, 'main.ts')); // as the worker image bundles it
   renameSync(tmp, out);
   return out;
 }

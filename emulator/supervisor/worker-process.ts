@@ -13,6 +13,10 @@ export interface WorkerProcess {
   stopping: boolean;
   /** SIGTERM was sent. */
   signalled: boolean;
+  /** Kills it where SIGKILL to `child` would not (a container outlives its engine's client). */
+  forceStop?: () => void;
+  /** Removes what it left on disk, once it exited. */
+  cleanUp?: () => void;
 }
 
 export const isRunning = (worker: WorkerProcess): boolean =>
@@ -24,7 +28,11 @@ export function terminate(worker: WorkerProcess, killAfterMs: number): void {
     worker.signalled = true;
     worker.child.kill('SIGTERM');
   }
-  setTimeout(() => isRunning(worker) && worker.child.kill('SIGKILL'), killAfterMs).unref();
+  setTimeout(() => {
+    if (!isRunning(worker)) return;
+    if (worker.forceStop) worker.forceStop();
+    else worker.child.kill('SIGKILL');
+  }, killAfterMs).unref();
 }
 
 export function exited(worker: WorkerProcess): Promise<void> {

@@ -1,7 +1,7 @@
 import type { Dispatcher } from 'undici';
 import type { ControlState } from '../state/control-state';
 import type { EndpointRecord } from '../state/records';
-import { launchWorker } from './worker-launch';
+import { launchWorker, type WorkerRuntime } from './worker-launch';
 import { awaitReady, exited, terminate, type WorkerProcess } from './worker-process';
 import { forgetWorker } from './worker-records';
 
@@ -16,8 +16,8 @@ export interface SpawnerOptions {
   dispatcher: Dispatcher;
   state: ControlState;
   cloudUrl: () => string;
-  /** The JS file a worker process runs. */
-  workerEntry: string;
+  /** How workers run: processes (the default) or containers of their endpoint's image. */
+  runtime: WorkerRuntime;
   /** How often a QB worker pings the cloud. Default 10 s. */
   pingIntervalMs?: number;
   /** How long an LB worker taken out of rotation keeps serving before it is told to stop. Default 2 s. */
@@ -87,9 +87,8 @@ export class WorkerSpawner {
         state: this.options.state,
         endpoint,
         cloudUrl: this.options.cloudUrl(),
-        workerEntry: this.options.workerEntry,
+        runtime: this.options.runtime,
         pingIntervalMs: this.options.pingIntervalMs ?? 10_000,
-        stopGraceMs: this.options.retireGraceMs ?? 600_000,
         closed: () => this.stopped,
       });
       if (!launch.ok) {
@@ -140,6 +139,14 @@ export class WorkerSpawner {
     worker.child.once('exit', (code, signal) => {
       this.workers.delete(worker.id);
       forgetWorker(this.options.home, worker.id);
+      try {
+        worker.cleanUp?.();
+      } catch (error) {
+        this.options.log?.('worker files not removed', {
+          worker: worker.id,
+          error: (error as Error).message,
+        });
+      }
       this.options.onExit(worker, code, signal);
     });
     if (worker.ports) void awaitReady(worker, this.options.dispatcher);

@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { EXIT, reportError } from './errors';
 import { addAppCommands, addCallCommands } from './program/app-commands';
 import { addCloudCommands } from './program/cloud-commands';
+import { addImageCommands } from './program/image-commands';
 import { addLedgerCommands } from './program/ledger-commands';
 
 /** The package's version, found from src/ and from dist/src/ alike. */
@@ -36,6 +37,7 @@ export function buildProgram(output: { writeErr?: (text: string) => void } = {})
   addCallCommands(program);
   addLedgerCommands(program);
   addCloudCommands(program);
+  addImageCommands(program);
   return program;
 }
 

@@ -9,6 +9,7 @@ import type { Ledger, OnEvent } from './ledger';
 import { waitForLock } from './lock-wait';
 import type { Progress } from './progress';
 import { deploymentRequest, plannedResources } from './request';
+import { workerImage, type WorkerImage } from './worker-image';
 import { releaseFinished, toResume } from './resume-target';
 import { withTarget } from './session';
 import type { TargetKind } from './target';
@@ -77,11 +78,17 @@ async function watchToEnd(
  */
 export function deploy(input: DeployInput, watch: Watch): Promise<DeployResult> {
   const { app, environment } = input;
+  let image: WorkerImage;
+  try {
+    image = workerImage(app, input.target); // refused here, before the target is even asked
+  } catch (error) {
+    return Promise.reject(error as Error);
+  }
   return withTarget(input.target, watch.progress, async (ledger) => {
     const built = await build(app, watch.progress, Boolean(input.force));
     const target = ledger.target;
     const previous = previousEndpoints(await ledger.query(new GetEndpointInventory()), app.name, environment);
-    const plan = planChanges(plannedResources(built.manifest), previous, target.keyFingerprint);
+    const plan = planChanges(plannedResources(built.manifest, image.image), previous, target.keyFingerprint);
     const changes = Object.values(plan.actions).filter((a) => a !== 'unchanged').length + plan.removed.length;
     const history = await ledger.query(new GetDeploymentHistory());
     const last = history.order
@@ -102,6 +109,7 @@ export function deploy(input: DeployInput, watch: Watch): Promise<DeployResult> 
       environment,
       target,
       manifest: built.manifest,
+      image: image.image,
       artifact: { path: built.artifactPath, bytes: built.artifactBytes },
       previous,
       who: whoAmI(app.root),

@@ -1,4 +1,5 @@
 import type { DeployTarget } from './target';
+import { defaultWorkerImageTag } from '../../image/build-image';
 import { FlashError } from '../domain/errors';
 
 /**
@@ -32,7 +33,8 @@ export async function ensureLiveEndpoint(
         flashEnvironmentId: environmentId,
         template: {
           name: `${app}-${environment}-live`,
-          imageName: 'flash-ledger/worker:node20-live',
+          // the one worker image: the mode comes from FLASH_ENDPOINT_TYPE
+          imageName: process.env.FLASH_WORKER_IMAGE?.trim() || defaultWorkerImageTag(),
           containerDiskInGb: 10,
           env: [
             { key: 'FLASH_ENDPOINT_TYPE', value: 'live' },

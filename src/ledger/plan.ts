@@ -9,6 +9,7 @@ import {
 import { build, type AppRef } from './build';
 import type { Progress } from './progress';
 import { plannedResources } from './request';
+import { workerImage, type WorkerImage } from './worker-image';
 import type { TargetKind } from './target';
 
 export interface Plan {
@@ -18,6 +19,8 @@ export interface Plan {
   changes: number;
   actions: Record<string, PlannedAction>;
   removed: string[];
+  /** The worker image the endpoints would run, and where it was set. */
+  image: WorkerImage;
 }
 
 /**
@@ -30,13 +33,18 @@ export async function plan(
   kind: TargetKind,
   progress: Progress,
 ): Promise<Plan> {
+  const image = workerImage(app, kind);
   const built = await build(app, progress);
   const key =
     kind === 'local' ? (await cloudStatus()).apiKey : process.env.RUNPOD_API_KEY?.trim() || undefined;
   const [inventory] = await readViews([endpointInventoryProjection]);
   const previous = previousEndpoints(inventory, app.name, environment);
-  const planned = planChanges(plannedResources(built.manifest), previous, key ? keyFingerprint(key) : null);
+  const planned = planChanges(
+    plannedResources(built.manifest, image.image),
+    previous,
+    key ? keyFingerprint(key) : null,
+  );
   const changes =
     Object.values(planned.actions).filter((a) => a !== 'unchanged').length + planned.removed.length;
-  return { app: app.name, environment, changes, actions: planned.actions, removed: planned.removed };
+  return { app: app.name, environment, changes, actions: planned.actions, removed: planned.removed, image };
 }

@@ -13,14 +13,18 @@ export interface Who {
   gitCommit: string | null;
 }
 
-/** A build's resources as a deployment plans them: what decides each endpoint, never its secrets. */
-export function plannedResources(manifest: Manifest): PlannedResource[] {
+/**
+ * A build's resources as a deployment plans them: what decides each endpoint, never its secrets, and the
+ * worker image its endpoint runs.
+ */
+export function plannedResources(manifest: Manifest, image?: string): PlannedResource[] {
   return Object.entries(manifest.resources).map(([name, r]) => ({
     name,
     isLoadBalanced: r.is_load_balanced,
     makesRemoteCalls: r.makes_remote_calls,
     configHash: r.config_hash,
     ...(r.code_fingerprint ? { codeFingerprint: r.code_fingerprint } : {}),
+    ...(image ? { image } : {}),
   }));
 }
 
@@ -30,6 +34,8 @@ export async function deploymentRequest(input: {
   environment: string;
   target: { kind: 'local' | 'runpod'; url: string; keyFingerprint: string | null };
   manifest?: Manifest;
+  /** The worker image every endpoint runs (worker-image.ts). */
+  image?: string;
   artifact?: { path: string; bytes: number };
   previous: Record<string, PreviousEndpoint>;
   who: Who;
@@ -44,7 +50,7 @@ export async function deploymentRequest(input: {
     environment: input.environment,
     target: { kind: input.target.kind, url: input.target.url },
     manifest: manifest ? { ...manifest } : {},
-    resources: manifest ? plannedResources(manifest) : [],
+    resources: manifest ? plannedResources(manifest, input.image) : [],
     previous: input.previous,
     artifact: artifact
       ? { path: artifact.path, bytes: artifact.bytes, sha256: await sha256OfFile(artifact.path) }

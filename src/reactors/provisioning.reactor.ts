@@ -162,6 +162,7 @@ export class ProvisioningReactor extends DeploymentReactor {
         // the code it runs: an update for a code change carries the new value, so the workers roll
         sourceFingerprint: r.planned.codeFingerprint ?? String(s.request.manifest.source_fingerprint ?? ''),
         apiKey: key,
+        ...(r.planned.image ? { image: r.planned.image } : {}),
         networkVolumeId: volume,
         existing: existing ? { id: existing.id, templateId: existing.templateId } : undefined,
       });
@@ -179,6 +180,7 @@ export class ProvisioningReactor extends DeploymentReactor {
           configHash: r.planned.configHash,
           keyFingerprint: fingerprint,
           ...(r.planned.codeFingerprint ? { codeFingerprint: r.planned.codeFingerprint } : {}),
+          ...(r.planned.image ? { image: r.planned.image } : {}),
           at: this.now(),
         },
       },

@@ -19,6 +19,19 @@ describe('flash cloud', () => {
     spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env, timeout: 60_000 });
   afterAll(() => flash('cloud', 'stop'));
 
+  it('refuses --runtime container where neither docker nor podman can run, saying what to install', () => {
+    const bare = tempDir('flash-no-engines-'); // a PATH with no docker and no podman
+    const r = spawnSync(process.execPath, [BIN, 'cloud', 'start', '--runtime', 'container', '--json'], {
+      encoding: 'utf8',
+      env: { ...env, PATH: bare, FLASH_HOME: tempDir('flash-home-') },
+      timeout: 60_000,
+    });
+    expect(r.status).toBe(1);
+    const error = (JSON.parse(r.stdout) as { error: { code: string; message: string } }).error;
+    expect(error.code).toBe('CONTAINER_ENGINE_MISSING');
+    expect(error.message).toContain('podman');
+  });
+
   it('starts in the background, shows its logs per endpoint, and stops with its workers', async () => {
     const start = flash('cloud', 'start', '--json');
     expect(start.status).toBe(0);
@@ -29,6 +42,11 @@ describe('flash cloud', () => {
       started: false,
       pid: info.pid,
     });
+    expect(info).toMatchObject({ runtime: 'process' });
+    // the running cloud runs processes: asking for containers says how to get them, and changes nothing
+    const other = flash('cloud', 'start', '--runtime', 'container', '--json');
+    expect(other.status).toBe(1);
+    expect(JSON.parse(other.stdout)).toMatchObject({ error: { code: 'CLOUD_RUNTIME_MISMATCH' } });
 
     const key = readFileSync(join(env.FLASH_HOME, 'cloud', 'api-key'), 'utf8').trim();
     const d = await deployToCloud(info.url, key, await buildApp({ root: copyFixtureApp('cloud_probe') }));

@@ -78,9 +78,43 @@ describe('flash deploy on the local cloud', () => {
     }
   });
 
+  it('refuses a RunPod deploy and plan without a worker image before anything is built or recorded', () => {
+    const before = flash(['history', '--json']).stdout;
+    const files = filesUnder(app).sort();
+    for (const args of [['deploy'], ['deploy', '--plan']]) {
+      const r = flash([...args, '--target', 'runpod', '--env', 'prod', '--json'], {
+        RUNPOD_API_KEY: 'rpa_not_used',
+        RUNPOD_API_URL: 'http://127.0.0.1:9',
+      });
+      expect(r.status).toBe(1);
+      expect(JSON.parse(r.stdout || r.stderr)).toMatchObject({
+        ok: false,
+        error: { code: 'WORKER_IMAGE_REQUIRED' },
+      });
+      expect(r.stdout + r.stderr).toContain('FLASH_WORKER_IMAGE');
+    }
+    expect(flash(['history', '--json']).stdout).toBe(before);
+    expect(filesUnder(app).sort()).toEqual(files); // no build
+  });
+
+  it('shows the worker image in the plan, and where it was set', () => {
+    const plan = flash(['deploy', '--plan', '--env', 'main', '--json'], {
+      FLASH_WORKER_IMAGE: 'example.org/me/worker:1',
+    });
+    // another image rolls every endpoint
+    expect(plan.status).toBe(2);
+    expect(JSON.parse(plan.stdout)).toMatchObject({
+      image: { image: 'example.org/me/worker:1', from: 'FLASH_WORKER_IMAGE' },
+      actions: { api: 'updated', echo: 'updated', upper: 'updated' },
+    });
+    const text = flash(['deploy', '--plan', '--env', 'main']);
+    expect(text.stdout).toMatch(/worker image: localhost\/flash-ledger-worker:\S+ \(the local default\)/);
+  });
+
   it('rejects a RunPod deploy with remote calls and no key before anything is provisioned', () => {
     const r = flash(['deploy', '--target', 'runpod', '--env', 'prod'], {
       RUNPOD_API_URL: 'http://127.0.0.1:9',
+      FLASH_WORKER_IMAGE: 'example.org/me/worker:1',
     });
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('API_KEY_REQUIRED');

@@ -22,7 +22,7 @@ function newestSource(dir: string): number {
 export default function globalSetup(): void {
   const built = existsSync(BUILD_INFO) ? statSync(BUILD_INFO).mtimeMs : 0;
   const newest = Math.max(
-    ...['src', 'worker', 'emulator'].map((d) => newestSource(join(ROOT, d))),
+    ...['src', 'worker', 'emulator', 'image'].map((d) => newestSource(join(ROOT, d))),
     statSync(join(ROOT, 'tsconfig.build.json')).mtimeMs,
   );
   if (newest < built) return;

@@ -8,6 +8,8 @@ export interface LocalDeployment {
   ids: Record<string, string>;
   urls: Record<string, string>;
   keyInjected: Record<string, boolean>;
+  /** The template env each endpoint was saved with. */
+  templateEnv: Record<string, { key: string; value: string }[]>;
   control: DeployTarget['control'];
   rest: DeployTarget['rest'];
   dispatcher: Agent;
@@ -22,7 +24,7 @@ export async function deployToCloud(
   cloudUrl: string,
   apiKey: string,
   build: BuildResult,
-  options: { environment?: string; withKey?: boolean } = {},
+  options: { environment?: string; withKey?: boolean; image?: string } = {},
 ): Promise<LocalDeployment> {
   const dispatcher = new Agent({ connections: 64 });
   const target = deployTarget({ kind: 'local', url: cloudUrl, apiKey, dispatcher });
@@ -37,6 +39,7 @@ export async function deployToCloud(
   const ids: Record<string, string> = {};
   const urls: Record<string, string> = {};
   const keyInjected: Record<string, boolean> = {};
+  const templateEnv: Record<string, { key: string; value: string }[]> = {};
   await Promise.all(
     Object.entries(build.manifest.resources).map(async ([name, resource]) => {
       const volume = resource.networkVolume
@@ -50,6 +53,7 @@ export async function deployToCloud(
         resource,
         sourceFingerprint: build.manifest.source_fingerprint,
         apiKey: options.withKey === false ? undefined : apiKey,
+        ...(options.image ? { image: options.image } : {}),
         networkVolumeId: volume,
       });
       const endpoint = await control.saveEndpoint(spec);
@@ -58,8 +62,9 @@ export async function deployToCloud(
         ? `${cloudUrl}/lb/${endpoint.id}`
         : `${cloudUrl}/v2/${endpoint.id}`;
       keyInjected[name] = injected;
+      templateEnv[name] = spec.template.env;
     }),
   );
   await control.writeManifest(buildId, { ...build.manifest, resources_endpoints: urls });
-  return { environmentId, buildId, ids, urls, keyInjected, control, rest, dispatcher };
+  return { environmentId, buildId, ids, urls, keyInjected, templateEnv, control, rest, dispatcher };
 }

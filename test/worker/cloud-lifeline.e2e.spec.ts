@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { buildApp, type BuildResult } from '../../src/build/build-app';
-import { unpackedBuild } from '../../emulator/supervisor/artifact-store';
+import { extract } from 'tar';
 import { freePort } from '../../worker/contract/free-port';
 import { workerEntry } from '../../emulator/supervisor/worker-entry';
 import { writeApp } from '../support/app-fixture';
@@ -30,7 +30,8 @@ let appDir: string;
 beforeAll(async () => {
   home = tempDir('flash-lifeline-');
   const build: BuildResult = await buildApp({ root: writeApp(APP) });
-  appDir = await unpackedBuild(home, 'build-1', build.artifactPath);
+  appDir = tempDir('flash-lifeline-app-');
+  await extract({ file: build.artifactPath, cwd: appDir });
   entry = await workerEntry(home);
 });
 

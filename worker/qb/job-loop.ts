@@ -53,15 +53,20 @@ export class JobLoop implements JobLoopHandle {
 
   start(): this {
     this.watchStops();
-    void this.takeLoop();
-    if (this.urls.pings)
-      this.stopHeartbeat = startHeartbeat({
-        url: (jobIds) => this.urls.ping(jobIds),
-        jobIds: () => this.slots.ids(),
-        intervalMs: this.options.api.pingIntervalMs,
-        headers: this.urls.headers,
-        dispatcher: this.options.dispatcher,
-      });
+    if (!this.urls.pings) {
+      void this.takeLoop();
+      return this;
+    }
+    const heartbeat = startHeartbeat({
+      url: (jobIds) => this.urls.ping(jobIds),
+      jobIds: () => this.slots.ids(),
+      intervalMs: this.options.api.pingIntervalMs,
+      headers: this.urls.headers,
+      dispatcher: this.options.dispatcher,
+    });
+    this.stopHeartbeat = heartbeat.stop;
+    // the first ping announces the worker (a platform may not know it before): takes follow it
+    void heartbeat.first.then(() => this.takeLoop());
     return this;
   }
 
@@ -69,14 +74,15 @@ export class JobLoop implements JobLoopHandle {
     return this.slots.ids();
   }
 
-  async stop(graceMs = 30_000): Promise<void> {
+  async stop(graceMs = Number.POSITIVE_INFINITY): Promise<void> {
     this.stopping = true;
-    // no new job: the long poll ends now; the jobs held run to their end (up to graceMs)
+    // no new job: the long poll ends now; the jobs held run to their end (up to graceMs), and the
+    // heartbeat goes on while they do, so the platform never takes them for lost
     this.taking.abort();
     this.pauses.endAll();
-    this.stopHeartbeat();
     const deadline = Date.now() + graceMs;
     while (this.slots.busy && Date.now() < deadline) await sleep(25);
+    this.stopHeartbeat();
   }
 
   /**

@@ -5,6 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { Agent, request } from 'undici';
 import { FlashError } from '../../domain/errors';
 import { flashHome } from '../eventstore/ledger-config';
+import { detectEngine } from '../../../image/container-engine';
 
 export interface CloudInfo {
   running: boolean;
@@ -12,7 +13,26 @@ export interface CloudInfo {
   pid?: number;
   home: string;
   apiKey?: string;
+  /** How the running cloud runs workers: `process` or `container`. */
+  runtime?: string;
 }
+
+/** `FLASH_CLOUD_RUNTIME` (what `flash cloud start --runtime` sets): `process` unless it says otherwise. */
+function runtimeWanted(env: NodeJS.ProcessEnv): 'process' | 'container' {
+  const value = (env.FLASH_CLOUD_RUNTIME ?? '').trim() || 'process';
+  if (value === 'process' || value === 'container') return value;
+  throw new FlashError('CLOUD_RUNTIME_INVALID', `--runtime ${value}: use process or container`);
+}
+
+/** Variables the cloud passes on to a container engine it runs, when set. */
+const ENGINE_SETTINGS = [
+  'FLASH_CONTAINER_ENGINE',
+  'FLASH_PODMAN_RUNTIME',
+  'DOCKER_HOST',
+  'XDG_RUNTIME_DIR',
+  'CONTAINERS_CONF',
+  'CONTAINERS_STORAGE_CONF',
+];
 
 /** `$FLASH_HOME/cloud` and the URL the CLI expects the local cloud at (`FLASH_CLOUD_URL`). */
 export function cloudLocation(env: NodeJS.ProcessEnv = process.env): { home: string; url: string } {
@@ -73,11 +93,15 @@ export async function cloudStatus(env: NodeJS.ProcessEnv = process.env): Promise
   const pid = pidOf(home);
   const running = pid !== undefined && alive(pid) && (await answers(url));
   const keyFile = join(home, 'api-key');
+  const runtimeFile = join(home, 'cloud.runtime');
   return {
     running,
     url,
     home,
     ...(pid && running ? { pid } : {}),
+    ...(running
+      ? { runtime: existsSync(runtimeFile) ? readFileSync(runtimeFile, 'utf8').trim() : 'process' }
+      : {}),
     ...(existsSync(keyFile) ? { apiKey: readFileSync(keyFile, 'utf8').trim() } : {}),
   };
 }
@@ -87,8 +111,20 @@ export async function startCloud(
   env: NodeJS.ProcessEnv = process.env,
   timeoutMs = 30_000,
 ): Promise<CloudInfo & { started: boolean }> {
+  const runtime = runtimeWanted(env);
   const status = await cloudStatus(env);
-  if (status.running) return { ...status, started: false };
+  if (status.running) {
+    if (env.FLASH_CLOUD_RUNTIME && status.runtime !== runtime)
+      throw new FlashError(
+        'CLOUD_RUNTIME_MISMATCH',
+        `the local cloud at ${status.url} runs workers as ${status.runtime === 'container' ? 'containers' : 'processes'}: stop it (\`flash cloud stop\`) to start it with --runtime ${runtime}`,
+      );
+    return { ...status, started: false };
+  }
+  if (runtime === 'container') {
+    const engine = await detectEngine(env);
+    if (!engine.ok) throw new FlashError('CONTAINER_ENGINE_MISSING', engine.message);
+  }
   const { home, url } = cloudLocation(env);
   if (await answers(url))
     throw new FlashError(
@@ -117,7 +153,9 @@ export async function startCloud(
       HOME: env.HOME,
       FLASH_HOME: flashHome(env),
       FLASH_CLOUD_URL: url,
+      FLASH_CLOUD_RUNTIME: runtime,
       ...(env.FLASH_CLOUD_FAULTS ? { FLASH_CLOUD_FAULTS: env.FLASH_CLOUD_FAULTS } : {}),
+      ...Object.fromEntries(ENGINE_SETTINGS.filter((k) => env[k]).map((k) => [k, env[k]])),
     },
   });
   child.unref();

@@ -1,3 +1,4 @@
+import { defaultWorkerImageTag } from '../../../image/build-image';
 import type { ManifestResource } from '../../../worker/contract/manifest';
 
 export interface EnvVar {
@@ -36,6 +37,8 @@ export interface SpecInputs {
   sourceFingerprint: string;
   /** The deployer's key; put in the env only when the resource makes remote calls. */
   apiKey?: string;
+  /** The worker image (FLASH_WORKER_IMAGE); a deployment recorded before images were: the local default. */
+  image?: string;
   networkVolumeId?: string;
   existing?: { id: string; templateId?: string | null };
 }
@@ -79,7 +82,7 @@ export function endpointSpec(i: SpecInputs): { spec: EndpointSpec; keyInjected: 
     flashEnvironmentId: i.environmentId,
     template: {
       name: `${i.app}-${i.environment}-${i.resourceName}`,
-      imageName: `flash-ledger/worker:node20-${lb ? 'lb' : 'qb'}`,
+      imageName: i.image || defaultWorkerImageTag(),
       containerDiskInGb: r.template?.containerDiskInGb ?? 64,
       env,
     },

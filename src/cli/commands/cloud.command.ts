@@ -5,12 +5,13 @@ interface JsonOption {
 }
 
 /** `flash cloud start`: starts the local cloud in the background, or finds it running. */
-export async function cloudStart(options: JsonOption): Promise<void> {
-  const { apiKey: _key, ...shown } = await startCloud();
+export async function cloudStart(options: JsonOption & { runtime?: string }): Promise<void> {
+  const env = options.runtime ? { ...process.env, FLASH_CLOUD_RUNTIME: options.runtime } : process.env;
+  const { apiKey: _key, ...shown } = await startCloud(env);
   if (options.json) console.log(JSON.stringify({ ok: true, ...shown }));
   else
     console.log(
-      `${shown.started ? 'started' : 'already running'}: ${shown.url} (pid ${shown.pid ?? '?'}, state in ${shown.home})`,
+      `${shown.started ? 'started' : 'already running'}: ${shown.url} (pid ${shown.pid ?? '?'}, workers as ${shown.runtime === 'container' ? 'containers' : 'processes'}, state in ${shown.home})`,
     );
 }
 
@@ -28,7 +29,7 @@ export async function cloudStatusCommand(options: JsonOption): Promise<void> {
   else
     console.log(
       info.running
-        ? `running at ${info.url} (pid ${info.pid}), state in ${info.home}`
+        ? `running at ${info.url} (pid ${info.pid}, workers as ${info.runtime === 'container' ? 'containers' : 'processes'}), state in ${info.home}`
         : `not running (expected at ${info.url})`,
     );
 }

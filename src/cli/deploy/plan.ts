@@ -9,7 +9,7 @@ const MARK = { created: '+', updated: '~', unchanged: '=', removed: '-' } as con
 
 /**
  * `flash deploy --plan`: builds, compares with what the environment holds (config hash, code
- * fingerprint, injected key), prints the changes, and exits 0 with none and 2 with some. Records nothing.
+ * fingerprint, injected key, worker image), prints the image and the changes, and exits 0 with none and 2 with some. Records nothing.
  */
 export async function planCommand(
   dir: string | undefined,
@@ -18,12 +18,15 @@ export async function planCommand(
   options: { app?: string; json?: boolean; wide?: boolean },
 ): Promise<void> {
   const app = locateApp(dir, options.app);
-  const { changes, actions, removed } = await plan(app, environment, kind, progressOn(options.json));
-  if (options.json) printJson({ ok: true, app: app.name, environment, changes, actions, removed });
+  const { changes, actions, removed, image } = await plan(app, environment, kind, progressOn(options.json));
+  if (options.json) printJson({ ok: true, app: app.name, environment, changes, actions, removed, image });
   else {
     const c = stdoutColors();
     console.log(
       `plan for ${app.name} in ${environment}: ${changes === 0 ? 'no changes' : `${changes} change(s)`}`,
+    );
+    console.log(
+      `worker image: ${image.image} (${image.from === 'default' ? 'the local default' : image.from})`,
     );
     const style = (text: string): string =>
       text.startsWith('+')

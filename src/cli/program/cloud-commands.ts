@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { positiveInteger } from '../options';
 import { appOption, target } from './options';
 
@@ -23,6 +23,12 @@ export function addCloudCommands(program: Command): void {
   cloud
     .command('start')
     .description('start the local cloud in the background (or find it running)')
+    .addOption(
+      new Option(
+        '--runtime <kind>',
+        'run workers as processes (fast) or as containers of their image, exactly as on RunPod (FLASH_CLOUD_RUNTIME)',
+      ).choices(['process', 'container']),
+    )
     .option('--json', 'print the result as JSON')
     .action(async (options) => (await import('../commands/cloud.command')).cloudStart(options));
   cloud

@@ -14,6 +14,8 @@ export const plannedResourceSchema = z.object({
   configHash: id,
   /** Hash of the code it runs; a change rolls its workers even when the config is the same. */
   codeFingerprint: z.string().optional(),
+  /** The worker image its endpoint runs (FLASH_WORKER_IMAGE); a change rolls its workers. */
+  image: z.string().optional(),
 });
 export type PlannedResource = z.infer<typeof plannedResourceSchema>;
 
@@ -23,6 +25,8 @@ export const previousEndpointSchema = z.object({
   configHash: id,
   keyFingerprint: z.string().nullable(),
   codeFingerprint: z.string().optional(),
+  /** Absent for endpoints recorded before images were. */
+  image: z.string().optional(),
 });
 export type PreviousEndpoint = z.infer<typeof previousEndpointSchema>;
 
@@ -83,6 +87,7 @@ export const endpointProvisioned = z.object({
     configHash: id,
     keyFingerprint: z.string().nullable(),
     codeFingerprint: z.string().optional(),
+    image: z.string().optional(),
     at,
   }),
 });

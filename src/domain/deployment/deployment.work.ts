@@ -43,7 +43,8 @@ export type PlannedAction = 'created' | 'updated' | 'unchanged';
 
 /**
  * Whether a deploy leaves the endpoint a resource already has as it is: the same config hash, the same
- * code fingerprint and the same injected key (none for a resource that makes no remote calls).
+ * code fingerprint, the same injected key (none for a resource that makes no remote calls) and the same
+ * worker image (where the inventory knows the one it runs).
  */
 export function endpointUnchanged(
   before: PreviousEndpoint,
@@ -53,7 +54,8 @@ export function endpointUnchanged(
   return (
     before.configHash === resource.configHash &&
     before.codeFingerprint === resource.codeFingerprint &&
-    before.keyFingerprint === (resource.makesRemoteCalls ? keyFingerprint : null)
+    before.keyFingerprint === (resource.makesRemoteCalls ? keyFingerprint : null) &&
+    (before.image === undefined || before.image === resource.image)
   );
 }
 

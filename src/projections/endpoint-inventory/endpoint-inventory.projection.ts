@@ -9,6 +9,8 @@ export interface InventoryEndpoint {
   keyFingerprint: string | null;
   /** The code it runs (absent for endpoints deployed before code fingerprints). */
   codeFingerprint?: string;
+  /** The worker image it runs (absent for endpoints deployed before images were recorded). */
+  image?: string;
   /** Known once the deployment collected it. */
   url?: string;
   /** The deployment that last provisioned it. */
@@ -33,7 +35,7 @@ function evolve(view: EndpointInventoryView, { event }: ProjectedEvent): Endpoin
       return { ...view, deployments: withEntry(view.deployments, deploymentId, { app, environment }) };
     }
     case 'EndpointProvisioned': {
-      const { deploymentId, resource, endpointId, configHash, keyFingerprint, codeFingerprint, at } =
+      const { deploymentId, resource, endpointId, configHash, keyFingerprint, codeFingerprint, image, at } =
         event.data;
       return change(view, deploymentId, (endpoints) => {
         const url = endpoints[resource]?.endpointId === endpointId ? endpoints[resource]?.url : undefined;
@@ -42,6 +44,7 @@ function evolve(view: EndpointInventoryView, { event }: ProjectedEvent): Endpoin
           configHash,
           keyFingerprint,
           ...(codeFingerprint ? { codeFingerprint } : {}),
+          ...(image ? { image } : {}),
           deploymentId,
           updatedAt: at,
         };
@@ -97,9 +100,15 @@ export function previousEndpoints(
   const endpoints = view.environments[environmentKey(app, environment)] ?? {};
   return Object.fromEntries(
     Object.entries(endpoints).map(
-      ([resource, { endpointId, configHash, keyFingerprint, codeFingerprint }]) => [
+      ([resource, { endpointId, configHash, keyFingerprint, codeFingerprint, image }]) => [
         resource,
-        { endpointId, configHash, keyFingerprint, ...(codeFingerprint ? { codeFingerprint } : {}) },
+        {
+          endpointId,
+          configHash,
+          keyFingerprint,
+          ...(codeFingerprint ? { codeFingerprint } : {}),
+          ...(image ? { image } : {}),
+        },
       ],
     ),
   );
