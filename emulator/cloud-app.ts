@@ -7,6 +7,7 @@ import { JobQueue } from './data-plane/job-queue';
 import { StopRequests } from './data-plane/stop-requests';
 import { webhookDelivery } from './data-plane/webhook-delivery';
 import { createCloudHttpApp } from './http/cloud-http-app';
+import { loginTtlFrom } from './login/login-settings';
 import { CloudDb } from './state/cloud-db';
 import { ControlState } from './state/control-state';
 import { Supervisor } from './supervisor/supervisor';
@@ -80,6 +81,7 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
     faultRoutes: options.faults ?? false,
     takeWaitMs: options.takeWaitMs,
     lbWaitMs: options.lbWaitMs,
+    loginTtlMs: loginTtlFrom(options.env ?? process.env),
   });
 
   let closing: Promise<void> | undefined;

@@ -179,6 +179,7 @@ export function endpointResolvers(o: ResolverOptions): Record<string, unknown> {
       return endpointView(state, saveEndpoint(state, input, o.onEndpointChange));
     },
     deleteEndpoint: ({ id }: { id: string }) => {
+      o.faults.beforeEndpointDelete();
       if (!state.remove('endpoint', id)) fail(`endpoint ${id} not found`);
       o.onEndpointChange(id);
       return null;

@@ -1,17 +1,23 @@
-/** Injected failures for tests: the next N State Manager writes fail, or wait first; the next N endpoint saves fail. */
+/**
+ * Injected failures for tests: the next N State Manager writes fail, or wait first; the next N endpoint saves
+ * fail; the next N endpoint deletions fail (the endpoint stays).
+ */
 export class Faults {
   private failWrites = 0;
   private delayMs = 0;
   private failSaves = 0;
+  private failDeletes = 0;
 
   set(options: {
     failStateManagerWrites?: number;
     delayStateManagerWritesMs?: number;
     failEndpointSaves?: number;
+    failEndpointDeletes?: number;
   }): void {
     this.failWrites = Math.max(0, options.failStateManagerWrites ?? 0);
     this.delayMs = Math.max(0, options.delayStateManagerWritesMs ?? 0);
     this.failSaves = Math.max(0, options.failEndpointSaves ?? 0);
+    this.failDeletes = Math.max(0, options.failEndpointDeletes ?? 0);
   }
 
   /** Runs before `saveEndpoint`; throws while failures remain (a rejection, not a transient error). */
@@ -19,6 +25,13 @@ export class Faults {
     if (this.failSaves <= 0) return;
     this.failSaves -= 1;
     throw new Error('injected fault: endpoint quota exceeded for this account');
+  }
+
+  /** Runs before `deleteEndpoint`; throws while failures remain, and the endpoint is kept. */
+  beforeEndpointDelete(): void {
+    if (this.failDeletes <= 0) return;
+    this.failDeletes -= 1;
+    throw new Error('injected fault: the endpoint has workers still running and cannot be deleted');
   }
 
   /** Runs before a State Manager write; throws while failures remain. */
@@ -34,11 +47,13 @@ export class Faults {
     failStateManagerWrites: number;
     delayStateManagerWritesMs: number;
     failEndpointSaves: number;
+    failEndpointDeletes: number;
   } {
     return {
       failStateManagerWrites: this.failWrites,
       delayStateManagerWritesMs: this.delayMs,
       failEndpointSaves: this.failSaves,
+      failEndpointDeletes: this.failDeletes,
     };
   }
 }

@@ -1,3 +1,5 @@
+import { authRequestResolvers } from '../login/auth-request-resolvers';
+import type { AuthRequests } from '../login/auth-requests';
 import type { ControlState } from '../state/control-state';
 import { endpointResolvers, endpointView } from './endpoint-resolvers';
 import type { Faults } from './faults';
@@ -9,6 +11,8 @@ export interface ResolverOptions {
   home: string;
   cloudUrl: () => string;
   faults: Faults;
+  /** The login flow's requests (`flash login`). */
+  authRequests: AuthRequests;
   /** An endpoint was created, changed or removed: bring its workers in line. */
   onEndpointChange: (id: string) => void;
 }
@@ -32,5 +36,6 @@ export function createResolvers(o: ResolverOptions): Record<string, unknown> {
     ...endpointResolvers(o),
     ...flashAppResolvers(o),
     ...flashBuildResolvers(o),
+    ...authRequestResolvers(o.authRequests),
   };
 }

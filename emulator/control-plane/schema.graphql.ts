@@ -188,6 +188,13 @@ export const SCHEMA_SDL = /* GraphQL */ `
     flashBuildId: String!
   }
 
+  type FlashAuthRequest {
+    id: String!
+    status: String!
+    expiresAt: String!
+    apiKey: String
+  }
+
   type Query {
     myself: Myself!
     podTemplate(id: String!): PodTemplate
@@ -196,6 +203,7 @@ export const SCHEMA_SDL = /* GraphQL */ `
     flashEnvironment(flashEnvironmentId: String!): FlashEnvironment
     flashEnvironmentByName(input: FlashEnvironmentByNameInput!): FlashEnvironment
     flashBuild(flashBuildId: String!): FlashBuild
+    flashAuthRequestStatus(flashAuthRequestId: String!): FlashAuthRequest!
   }
   type Mutation {
     saveTemplate(input: SaveTemplateInput): PodTemplate!
@@ -209,5 +217,6 @@ export const SCHEMA_SDL = /* GraphQL */ `
     finalizeFlashArtifactUpload(input: FinalizeFlashArtifactUploadInput!): FlashBuild!
     updateFlashBuildManifest(input: UpdateFlashBuildManifestInput!): FlashBuild!
     deployBuildToEnvironment(input: DeployBuildToEnvironmentInput!): DeployedEnvironment!
+    createFlashAuthRequest: FlashAuthRequest!
   }
 `;

@@ -16,7 +16,7 @@ export interface LifecycleUnits {
   totals: JobTotals;
   finishers: TerminalWaiters;
   now: () => number;
-  /** A job was cancelled while a worker ran it: that worker is told to stop it. */
+  /** A job was cancelled, or timed out, while a worker ran it: that worker is told to stop it. */
   onCancelRunning?: (workerId: string, jobId: string) => void;
   /** Delivers a terminal job to its webhook. */
   deliverWebhook?: (url: string, job: JobObject) => void;
@@ -51,11 +51,13 @@ export class JobLifecycle {
     job.workerId = workerId;
     job.attempts += 1;
     this.units.store.persist(job);
-    this.units.running.add(job, () =>
+    this.units.running.add(job, () => {
       this.finish(job, 'TIMED_OUT', {
         error: `job ran longer than its executionTimeout of ${job.executionTimeoutMs} ms`,
-      }),
-    );
+      });
+      // as for a cancel: the worker drops the job, so its slot takes the next one
+      this.units.onCancelRunning?.(workerId, job.id);
+    });
   }
 
   /** A running job's report from its worker: progress keeps it running, a result ends it. */

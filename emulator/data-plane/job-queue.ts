@@ -22,7 +22,7 @@ export interface JobQueueOptions {
   now?: () => number;
   /** Called when a job is queued, so the supervisor can scale. */
   onQueued?: (endpointId: string) => void;
-  /** A job was cancelled while a worker ran it: that worker is told to stop it. */
+  /** A job was cancelled, or timed out, while a worker ran it: that worker is told to stop it. */
   onCancelRunning?: (workerId: string, jobId: string) => void;
   /** Delivers a terminal job to its webhook. */
   deliverWebhook?: (url: string, job: JobObject) => void;
@@ -78,14 +78,18 @@ export class JobQueue {
     this.lifecycle.restore();
   }
 
-  submit(endpointId: string, request: RunRequest, sync: boolean): Job {
+  /**
+   * Queues a job. Its execution timeout is the request's `policy.executionTimeout`, else the endpoint's
+   * `endpointTimeoutMs`, else (both absent or 0) RunPod's default of 10 minutes.
+   */
+  submit(endpointId: string, request: RunRequest, sync: boolean, endpointTimeoutMs = 0): Job {
     const job: Job = {
       id: `${sync ? 'sync-' : ''}${randomUUID()}`,
       endpointId,
       status: 'IN_QUEUE',
       input: request.input,
       ...(request.webhook ? { webhook: request.webhook } : {}),
-      executionTimeoutMs: request.policy?.executionTimeout ?? 600_000,
+      executionTimeoutMs: request.policy?.executionTimeout || endpointTimeoutMs || 600_000,
       ttlMs: request.policy?.ttl ?? 86_400_000,
       sync,
       createdAt: this.now(),

@@ -85,7 +85,7 @@ function submit(
     );
     return undefined;
   }
-  const job = o.jobs.submit(endpoint.id, parsed.data, sync);
+  const job = o.jobs.submit(endpoint.id, parsed.data, sync, endpoint.executionTimeoutMs);
   o.supervisor.onDemand(endpoint.id);
   return job;
 }

@@ -5,6 +5,8 @@ import { jsonBodyParser } from '../../worker/contract/json-body';
 import type { Faults } from '../control-plane/faults';
 import { registerGraphql } from '../control-plane/graphql-route';
 import type { JobQueue } from '../data-plane/job-queue';
+import { AuthRequests } from '../login/auth-requests';
+import { registerLoginPage } from '../login/login-page';
 import { registerLbGateway } from '../data-plane/lb-gateway';
 import { registerQueueRoutes } from '../data-plane/queue-routes';
 import type { StopRequests } from '../data-plane/stop-requests';
@@ -32,6 +34,8 @@ export interface CloudParts {
   faultRoutes: boolean;
   takeWaitMs?: number;
   lbWaitMs?: number;
+  /** How long a login request waits for its answer. Default 10 minutes (LOGIN_TTL_MS). */
+  loginTtlMs?: number;
 }
 
 /**
@@ -52,7 +56,10 @@ export async function createCloudHttpApp(parts: CloudParts): Promise<FastifyInst
   app.setNotFoundHandler((req, reply) =>
     replyError(reply, 404, 'NOT_FOUND', `no route ${req.method} ${req.url.split('?')[0]}`),
   );
+  const authRequests = new AuthRequests(() => parts.apiKey, parts.loginTtlMs);
+  registerLoginPage(app, authRequests);
   registerGraphql(app, {
+    authRequests,
     state,
     home: parts.home,
     cloudUrl: parts.cloudUrl,
@@ -83,6 +90,14 @@ function registerAdminRoutes(app: FastifyInstance, parts: CloudParts): void {
       return parts.faults.describe();
     });
   }
+  // RunPod's logs service (`hapi.runpod.net`), on this origin: one worker's lines
+  app.get<{ Params: { workerId: string }; Querystring: { lines?: string } }>(
+    '/v1/pod/:workerId/logs',
+    async (req, reply) => {
+      const found = parts.supervisor.workerLog(req.params.workerId, Number(req.query.lines ?? 1000));
+      return found ?? replyError(reply, 404, 'WORKER_NOT_FOUND', `no worker ${req.params.workerId}`);
+    },
+  );
   app.get<{ Params: { id: string }; Querystring: { lines?: string } }>(
     '/admin/logs/:id',
     async (req, reply) =>

@@ -2,7 +2,7 @@ import type { Dispatcher } from 'undici';
 import { join } from 'node:path';
 import type { JobQueue } from '../data-plane/job-queue';
 import type { ControlState } from '../state/control-state';
-import { endpointLogs } from './worker-logs';
+import { endpointLogs, workerLogLines } from './worker-logs';
 import type { WorkerProcess } from './worker-process';
 import { removeLeftoverContainers } from './container-worker';
 import { sweepLeftovers } from './leftovers';
@@ -139,6 +139,11 @@ export class Supervisor {
       this.onDemand(endpointId, 1);
       await sleep(20);
     }
+  }
+
+  /** One worker's log lines, in the shape of RunPod's logs service. */
+  workerLog(workerId: string, lines = 1000): { container: string[]; system: string[] } | undefined {
+    return workerLogLines(join(this.options.home, 'logs'), workerId, lines);
   }
 
   /** The last `lines` lines of each worker's log for an endpoint. */

@@ -33,3 +33,31 @@ export function endpointLogs(logsRoot: string, endpointId: string, lines = 200):
     )
     .join('\n');
 }
+
+/** A worker id as a file name: letters and digits, so never `..` nor a path. */
+const WORKER_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
+
+/**
+ * One worker's log as RunPod's logs service answers it (`GET /v1/pod/{workerId}/logs`: `container` lines
+ * from the worker's own output, `system` lines from the platform), the last `lines` lines; undefined when
+ * this cloud never ran that worker.
+ */
+export function workerLogLines(
+  logsRoot: string,
+  workerId: string,
+  lines = 1000,
+): { container: string[]; system: string[] } | undefined {
+  if (!WORKER_ID.test(workerId)) return undefined;
+  const root = resolve(logsRoot);
+  if (!existsSync(root)) return undefined;
+  for (const endpoint of readdirSync(root, { withFileTypes: true })) {
+    const file = join(root, endpoint.name, `${workerId}.log`);
+    if (!endpoint.isDirectory() || !existsSync(file)) continue;
+    const count = Math.min(Math.max(1, Math.floor(lines) || 1000), MAX_LINES);
+    const all = readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((line) => line.length > 0);
+    return { container: all.slice(-count), system: [] };
+  }
+  return undefined;
+}

@@ -1,4 +1,4 @@
-import { normalizeConfig } from '../sdk/config';
+import { normalizeConfig, type NormalizedConfig } from '../sdk/config';
 import {
   manifestSchema,
   type Manifest,
@@ -43,6 +43,25 @@ function functionsOf(e: ScannedEndpoint): ManifestFunction[] {
   }));
 }
 
+// settings at their defaults are left out, so that existing endpoints keep their config_hash
+function settingsFields(
+  c: NormalizedConfig,
+): Pick<ManifestResource, 'scalerType' | 'scalerValue'> & Partial<ManifestResource> {
+  const s = c.settings;
+  return {
+    scalerType: s.scalerType,
+    scalerValue: s.scalerValue,
+    ...(s.datacenters ? { locations: s.datacenters.join(',') } : {}),
+    ...(s.executionTimeoutMs > 0 ? { executionTimeoutMs: s.executionTimeoutMs } : {}),
+    ...(s.flashboot ? {} : { flashboot: false }),
+    ...(s.minCudaVersion ? { minCudaVersion: s.minCudaVersion } : {}),
+  };
+}
+
+function volumeField(v: NonNullable<NormalizedConfig['networkVolume']>): ManifestResource['networkVolume'] {
+  return { name: v.name, size: v.size, ...(v.datacenter ? { dataCenterId: v.datacenter } : {}) };
+}
+
 function resourceOf(e: ScannedEndpoint, resolved: Record<string, string>): ManifestResource {
   const result = normalizeConfig(e.config, e.kind);
   if (!result.ok) throw new Error(`endpoint ${e.name} reached the manifest with an invalid config`);
@@ -72,11 +91,9 @@ function resourceOf(e: ScannedEndpoint, resolved: Record<string, string>): Manif
     workersMin: c.workersMin,
     workersMax: c.workersMax,
     idleTimeout: c.idleTimeout,
-    scalerType: lb ? 'REQUEST_COUNT' : 'QUEUE_DELAY',
-    scalerValue: 4,
-    ...(c.datacenter ? { locations: c.datacenter } : {}),
+    ...settingsFields(c),
     ...(Object.keys(c.env).length > 0 ? { env: c.env } : {}),
-    ...(c.networkVolume ? { networkVolume: c.networkVolume } : {}),
+    ...(c.networkVolume ? { networkVolume: volumeField(c.networkVolume) } : {}),
     ...(c.maxConcurrency ? { max_concurrency: c.maxConcurrency } : {}),
     ...(c.dependencies.length > 0
       ? {

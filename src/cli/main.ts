@@ -3,8 +3,10 @@ import { Command } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { EXIT, reportError } from './errors';
+import { addAccountCommands } from './program/account-commands';
 import { addAppCommands, addCallCommands } from './program/app-commands';
 import { addCloudCommands } from './program/cloud-commands';
+import { addCredentialCommands } from './program/credential-commands';
 import { addImageCommands } from './program/image-commands';
 import { addLedgerCommands } from './program/ledger-commands';
 
@@ -38,6 +40,8 @@ export function buildProgram(output: { writeErr?: (text: string) => void } = {})
   addLedgerCommands(program);
   addCloudCommands(program);
   addImageCommands(program);
+  addCredentialCommands(program);
+  addAccountCommands(program);
   return program;
 }
 

@@ -8,7 +8,9 @@ import { FLASH_RUNTIME } from '../../worker/contract/endpoint-definition';
 import { createLbApp, createLogger } from '../../worker/embed';
 import { changesBundle, devBundle, type DevBundle } from './dev-bundle';
 import { registerDevRoutes } from './dev-routes';
-import { ensureLiveEndpoint } from '../ledger/live-endpoint';
+import { DevSession } from '../ledger/dev-session';
+import { ensureLiveEndpoint, type LiveCompute } from '../ledger/live-endpoint';
+import { normalizeConfig } from '../sdk/config';
 import { liveRuntime } from './live-runtime';
 import { loadFailure } from './load-failure';
 import { watchSources, type SourceWatcher } from './source-watcher';
@@ -29,11 +31,15 @@ export interface DevServerOptions {
 
 export interface DevServer {
   url: string;
-  liveUrl: string;
+  /** Resource → live endpoint id, for the queue resources called so far. */
+  liveEndpoints(): Record<string, string>;
   /** Rebundles now (the watcher does it after every burst of changes). */
   reload(): Promise<void>;
-  /** Stops watching, waits for a reload in progress, and closes the server. */
-  close(): Promise<void>;
+  /**
+   * Stops watching, waits for a reload in progress, closes the server, and removes the live endpoints
+   * this run made (unless `keep`); answers those that could not be removed.
+   */
+  close(options?: { keep?: boolean }): Promise<{ id: string; reason: string }[]>;
 }
 
 /**
@@ -49,12 +55,24 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   // esbuild names the files it read by their real path: the watcher names them the same way
   const root = realpathSync(options.root);
   const dispatcher = new Agent({ connections: 16 });
-  const live = await ensureLiveEndpoint(options.target, options.app);
-  log(`live worker ${live.created ? 'provisioned' : 'reused'}: ${live.url}`);
+  const { session, removed } = await DevSession.open(options.target, options.app);
+  if (removed.length > 0)
+    log(`removed ${removed.length} live endpoint(s) an earlier flash dev left: ${removed.join(', ')}`);
   let bundle: DevBundle = await devBundle(root);
   let failure: BuildFailed | undefined;
+  const live = new Map<string, Promise<string>>();
+  // one live endpoint per queue resource, with the resource's compute, made when it is first called
+  const urlFor = (resource: string): Promise<string> => {
+    let url = live.get(resource);
+    if (!url) {
+      url = provisionLive(options, session, resource, bundle, log);
+      url.catch(() => live.delete(resource)); // a failed provision is tried again at the next call
+      live.set(resource, url);
+    }
+    return url;
+  };
   const runtime = liveRuntime({
-    url: live.url,
+    urlFor,
     apiKey: options.target.apiKey ?? '',
     dispatcher,
     code: () => ({ code: bundle.code, path: bundle.path }),
@@ -117,15 +135,37 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   log(`flash dev: ${options.app} on ${url}`);
   return {
     url,
-    liveUrl: live.url,
+    liveEndpoints: () => session.recorded(),
     reload,
-    close: async () => {
+    close: async ({ keep = false } = {}) => {
       await watcher?.close();
       await reloading;
       await server.close();
       await Promise.all([...balancers.values()].map((a) => a.close()));
       await dispatcher.close();
       globals[FLASH_RUNTIME] = previousRuntime;
+      const ended = await session.end(keep);
+      if (ended.removed.length > 0) log(`removed ${ended.removed.length} live endpoint(s)`);
+      return ended.left;
     },
   };
+}
+
+/** Provisions (or finds) the live endpoint of a queue resource with its own compute, and records it. */
+async function provisionLive(
+  options: DevServerOptions,
+  session: DevSession,
+  resource: string,
+  bundle: DevBundle,
+  log: (line: string) => void,
+): Promise<string> {
+  const definition = bundle.queues.get(resource);
+  const normalized = definition ? normalizeConfig(definition.config, 'queue') : undefined;
+  // a config the build would refuse still runs in dev, on the smallest CPU worker
+  const compute: LiveCompute =
+    normalized?.ok === true ? normalized.config.compute : { kind: 'cpu', instanceIds: ['cpu3c-1-2'] };
+  const live = await ensureLiveEndpoint(options.target, options.app, { name: resource, compute });
+  session.add(resource, live.id);
+  log(`live worker of ${resource} ${live.created ? 'provisioned' : 'reused'}: ${live.url}`);
+  return live.url;
 }

@@ -21,8 +21,8 @@ export class DevCallFailed extends FlashError {
 }
 
 export interface LiveRuntimeOptions {
-  /** The live endpoint's URL (`{cloud}/lb/{id}` locally). */
-  url: string;
+  /** The live endpoint of a queue resource (`{cloud}/lb/{id}` locally), provisioned on its first call. */
+  urlFor(resource: string): Promise<string>;
   apiKey: string;
   dispatcher: Dispatcher;
   /** The current bundle: read on every call, so an edit is picked up at once. */
@@ -39,7 +39,8 @@ export function liveRuntime(options: LiveRuntimeOptions): FlashRuntime {
   return {
     async callQueue(name: string, input: unknown): Promise<unknown> {
       const { code, path } = options.code();
-      const res = await request(`${options.url}/execute`, {
+      const url = await options.urlFor(name);
+      const res = await request(`${url}/execute`, {
         method: 'POST',
         headers: { authorization: `Bearer ${options.apiKey}`, 'content-type': 'application/json' },
         body: JSON.stringify({

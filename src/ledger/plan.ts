@@ -7,6 +7,7 @@ import {
   previousEndpoints,
 } from '../projections/endpoint-inventory/endpoint-inventory.projection';
 import { build, type AppRef } from './build';
+import { runpodKey } from './credentials';
 import type { Progress } from './progress';
 import { plannedResources } from './request';
 import { workerImage, type WorkerImage } from './worker-image';
@@ -35,8 +36,7 @@ export async function plan(
 ): Promise<Plan> {
   const image = workerImage(app, kind);
   const built = await build(app, progress);
-  const key =
-    kind === 'local' ? (await cloudStatus()).apiKey : process.env.RUNPOD_API_KEY?.trim() || undefined;
+  const key = kind === 'local' ? (await cloudStatus()).apiKey : runpodKey().apiKey;
   const [inventory] = await readViews([endpointInventoryProjection]);
   const previous = previousEndpoints(inventory, app.name, environment);
   const planned = planChanges(

@@ -1,6 +1,7 @@
 import { cloudStatus, startCloud } from '../adapters/local-cloud/cloud-process';
 import { deployTarget, type DeployTarget, type TargetOptions } from '../adapters/runpod/deploy-target';
 import { FlashError } from '../domain/errors';
+import { runpodKey } from './credentials';
 
 export { deployTarget, type DeployTarget, type TargetOptions };
 
@@ -17,15 +18,15 @@ export function parseTargetKind(value: string | undefined): TargetKind {
  * Where a target of `kind` is, and its key. Local: the cloud at FLASH_CLOUD_URL, started in the background
  * when it is not running (unless `start` is false), with the key from its key file
  * (`$FLASH_HOME/cloud/api-key`; a RunPod key means nothing to it). RunPod: `RUNPOD_API_URL` (default
- * `https://api.runpod.io`) with RUNPOD_API_KEY.
+ * `https://api.runpod.io`) with the key of `runpodKey` (RUNPOD_API_KEY, else the credentials file).
  */
 export async function locateTarget(
   kind: TargetKind,
   options: { start: boolean; onStart?: (url: string) => void },
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<TargetOptions> {
-  const envKey = env.RUNPOD_API_KEY?.trim() || undefined;
-  if (kind === 'runpod') return { kind, url: env.RUNPOD_API_URL ?? 'https://api.runpod.io', apiKey: envKey };
+  if (kind === 'runpod')
+    return { kind, url: env.RUNPOD_API_URL ?? 'https://api.runpod.io', apiKey: runpodKey(env).apiKey };
   let status = await cloudStatus(env);
   if (!status.running) {
     if (!options.start)

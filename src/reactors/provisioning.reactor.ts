@@ -143,7 +143,12 @@ export class ProvisioningReactor extends DeploymentReactor {
     let endpointId = existing?.id;
     if (!unchanged) {
       const volume = resource.networkVolume
-        ? await this.lookups.volume(deploymentId, resource.networkVolume.name, resource.networkVolume.size)
+        ? await this.lookups.volume(
+            deploymentId,
+            resource.networkVolume.name,
+            resource.networkVolume.size,
+            resource.networkVolume.dataCenterId,
+          )
         : undefined;
       if (fingerprint)
         await this.record(

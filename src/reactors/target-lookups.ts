@@ -20,10 +20,14 @@ export class TargetLookups {
     return this.once(this.listing, deploymentId, () => this.target.control.listEndpoints());
   }
 
-  /** The id of the volume `name`, looked up or created once per deployment. */
-  volume(deploymentId: string, name: string, size: number): Promise<string> {
-    return this.once(this.volumes, `${deploymentId}/${name}`, () =>
-      this.target.rest.ensureVolume(name, size, this.target.dataCenterId),
+  /**
+   * The id of the volume `name` in a data center (default the target's), looked up or created once per
+   * deployment.
+   */
+  volume(deploymentId: string, name: string, size: number, dataCenterId?: string): Promise<string> {
+    const dc = dataCenterId ?? this.target.dataCenterId;
+    return this.once(this.volumes, `${deploymentId}/${dc}/${name}`, () =>
+      this.target.rest.ensureVolume(name, size, dc),
     );
   }
 

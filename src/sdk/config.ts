@@ -1,10 +1,8 @@
 import { z } from 'zod';
 import {
   closest,
-  CPU_DATACENTER,
   CPU_FLAVOUR_IDS,
   cpuContainerDiskGb,
-  DATACENTERS,
   GPU_DEFAULT_DISK_GB,
   GPU_POOLS,
   resolveGpuIds,
@@ -12,6 +10,12 @@ import {
   type GpuSpec,
 } from './compute';
 import { parseDependencySpec, type DependencySpec } from './dependency-spec';
+import {
+  normalizeSettings,
+  settingsShape,
+  type EndpointSettings,
+  type ScalerType,
+} from './endpoint-settings';
 
 /** What every endpoint declares. Values must be literals, so `flash build` can read them without running the app. */
 export interface EndpointConfig {
@@ -23,8 +27,8 @@ export interface EndpointConfig {
   gpuCount?: number;
   /** CPU flavour ids such as `cpu3c-1-2`; makes this a CPU endpoint. */
   cpu?: CpuFlavour | readonly CpuFlavour[];
-  /** `[min, max]` workers. Default `[0, 1]`. */
-  workers?: readonly [number, number];
+  /** `[min, max]` workers, or `n` for `[0, n]` (as Flash's `workers=n`). Default `[0, 1]`. */
+  workers?: number | readonly [number, number];
   /** Seconds an idle worker stays up. Default 60. */
   idleTimeout?: number;
   /** Environment variables for the workers. RUNPOD_* and FLASH_* are reserved. */
@@ -33,10 +37,23 @@ export interface EndpointConfig {
   dependencies?: readonly string[];
   /** OS packages the worker image should have (reported, not installed, on the local cloud). */
   systemDependencies?: readonly string[];
-  /** A network volume mounted at /runpod-volume; `size` in GB (default 100). */
-  networkVolume?: { readonly name: string; readonly size?: number };
-  /** A data center id such as `EU-RO-1`. */
-  datacenter?: string;
+  /**
+   * A network volume mounted at /runpod-volume; `size` in GB (default 100). `datacenter`: where it lives,
+   * default the endpoint's first data center (EU-RO-1 without one); it must be one of the endpoint's.
+   */
+  networkVolume?: { readonly name: string; readonly size?: number; readonly datacenter?: string };
+  /** Data center ids such as `EU-RO-1`, sent as RunPod's `locations`. Default: anywhere. */
+  datacenter?: string | readonly string[];
+  /** Milliseconds a job may run before it ends TIMED_OUT. Default 0: RunPod's default (10 min). */
+  executionTimeout?: number;
+  /** FlashBoot (faster cold starts). Default true. */
+  flashboot?: boolean;
+  /** How RunPod adds workers. Default `{ type: 'QUEUE_DELAY', value: 4 }`, `REQUEST_COUNT` (only) for LB. */
+  scaler?: { readonly type: ScalerType; readonly value: number };
+  /** Container disk in GB. Default 64 for GPU, sized by flavour for CPU. */
+  containerDiskGb?: number;
+  /** The lowest CUDA version a GPU worker's host may have, e.g. `12.8`. Default: any. */
+  minCudaVersion?: string;
 }
 
 /** The deployment-relevant part of a config, checked and normalised. */
@@ -50,9 +67,9 @@ export interface NormalizedConfig {
   env: Record<string, string>;
   dependencies: DependencySpec[];
   systemDependencies: string[];
-  networkVolume?: { name: string; size: number };
-  datacenter?: string;
+  networkVolume?: { name: string; size: number; datacenter?: string };
   maxConcurrency?: number;
+  settings: EndpointSettings;
 }
 
 const oneOrMany = (item: z.ZodString) =>
@@ -72,8 +89,12 @@ export const endpointConfigSchema = z
     gpuCount: z.number().int().min(1).max(8).optional(),
     cpu: oneOrMany(z.string().min(1)).optional(),
     workers: z
-      .tuple([z.number().int().min(0), z.number().int().min(1).max(1000)])
-      .refine(([min, max]) => min <= max, 'workers is [min, max] with min <= max')
+      .union([
+        z.number().int().min(1).max(1000),
+        z
+          .tuple([z.number().int().min(0), z.number().int().min(1).max(1000)])
+          .refine(([min, max]) => min <= max, 'workers is [min, max] with min <= max'),
+      ])
       .optional(),
     idleTimeout: z.number().int().min(1).max(86_400).optional(),
     env: z
@@ -96,10 +117,12 @@ export const endpointConfigSchema = z
           .string()
           .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'a volume name is letters, digits, _ . -'),
         size: z.number().int().min(1).max(4000).optional(),
+        datacenter: z.string().optional(),
       })
       .strict()
       .optional(),
-    datacenter: z.string().optional(),
+    datacenter: oneOrMany(z.string().min(1)).optional(),
+    ...settingsShape,
     maxConcurrency: z.number().int().min(1).max(1000).optional(),
     // Runtime-only parts: checked by the SDK, ignored by the build.
     input: z.unknown().optional(),
@@ -159,16 +182,7 @@ export function normalizeConfig(raw: unknown, kind: 'queue' | 'load_balanced'): 
       }
     } else compute = { kind: 'gpu', gpuIds: resolved.gpuIds, gpuCount: c.gpuCount ?? 1 };
   }
-  if (c.datacenter !== undefined) {
-    if (!(DATACENTERS as readonly string[]).includes(c.datacenter)) {
-      issues.push({
-        path: 'datacenter',
-        message: `unknown data center "${c.datacenter}"; valid: ${DATACENTERS.join(', ')}`,
-      });
-    } else if (compute.kind === 'cpu' && c.datacenter !== CPU_DATACENTER) {
-      issues.push({ path: 'datacenter', message: `CPU endpoints run only in ${CPU_DATACENTER}` });
-    }
-  }
+  const settings = normalizeSettings(c, kind, c.cpu ? 'cpu' : 'gpu', issues);
   const dependencies: DependencySpec[] = [];
   for (const raw of c.dependencies ?? []) {
     const dep = parseDependencySpec(raw);
@@ -178,24 +192,32 @@ export function normalizeConfig(raw: unknown, kind: 'queue' | 'load_balanced'): 
     else dependencies.push(dep);
   }
   if (issues.length > 0) return { ok: false, issues };
-  const [workersMin, workersMax] = c.workers ?? [0, 1];
+  // a single number is a maximum, as Flash's workers=n
+  const [workersMin, workersMax] = typeof c.workers === 'number' ? [0, c.workers] : (c.workers ?? [0, 1]);
   return {
     ok: true,
     config: {
       name: c.name,
       compute,
-      containerDiskInGb: disk,
+      containerDiskInGb: c.containerDiskGb ?? disk,
       workersMin,
       workersMax,
       idleTimeout: c.idleTimeout ?? 60,
       env: { ...(c.env ?? {}) },
       dependencies,
       systemDependencies: [...(c.systemDependencies ?? [])],
-      ...(c.networkVolume
-        ? { networkVolume: { name: c.networkVolume.name, size: c.networkVolume.size ?? 100 } }
-        : {}),
-      ...(c.datacenter ? { datacenter: c.datacenter } : {}),
+      ...(c.networkVolume ? { networkVolume: volumeOf(c.networkVolume, settings) } : {}),
       ...(c.maxConcurrency ? { maxConcurrency: c.maxConcurrency } : {}),
+      settings,
     },
   };
+}
+
+/** The volume lives where it was put, else in the endpoint's first data center (else the target's default). */
+function volumeOf(
+  v: { name: string; size?: number; datacenter?: string },
+  settings: EndpointSettings,
+): NonNullable<NormalizedConfig['networkVolume']> {
+  const datacenter = v.datacenter ?? settings.datacenters?.[0];
+  return { name: v.name, size: v.size ?? 100, ...(datacenter ? { datacenter } : {}) };
 }

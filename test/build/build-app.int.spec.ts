@@ -5,6 +5,9 @@ import { buildApp } from '../../src/build/build-app';
 import { manifestSchema } from '../../worker/contract/manifest';
 import { copyFixtureApp } from '../support/app-fixture';
 
+// each test runs whole builds of real apps: on a loaded machine they outlast jest's default
+jest.setTimeout(180_000);
+
 const fixedClock = () => new Date('2026-11-28T10:00:00.000Z');
 
 function flags(manifest: {

@@ -56,7 +56,8 @@ describe('flash deploy on the local cloud', () => {
   });
 
   it('lets one of two concurrent deploys of an environment proceed; the other exits 1 naming the holder', async () => {
-    await setFaults({ delayStateManagerWritesMs: 4000 });
+    // long enough for a second CLI to start and build on a loaded machine while the first holds the lock
+    await setFaults({ delayStateManagerWritesMs: 12_000 });
     try {
       const first = spawn(process.execPath, [BIN, 'deploy', '--env', 'race'], { cwd: app, env });
       let err = '';

@@ -36,7 +36,7 @@ describe('requesting a deployment', () => {
           data: {
             deploymentId: d.deploymentId,
             code: 'API_KEY_REQUIRED',
-            message: `RUNPOD_API_KEY is required: ${named}; set RUNPOD_API_KEY and deploy again (nothing was provisioned)`,
+            message: `RUNPOD_API_KEY is required: ${named}; set RUNPOD_API_KEY or run \`flash login\`, and deploy again (nothing was provisioned)`,
             details: { resources: callers },
             at: at(0),
           },

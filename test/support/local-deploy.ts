@@ -43,7 +43,11 @@ export async function deployToCloud(
   await Promise.all(
     Object.entries(build.manifest.resources).map(async ([name, resource]) => {
       const volume = resource.networkVolume
-        ? await rest.ensureVolume(resource.networkVolume.name, resource.networkVolume.size, 'EU-RO-1')
+        ? await rest.ensureVolume(
+            resource.networkVolume.name,
+            resource.networkVolume.size,
+            resource.networkVolume.dataCenterId ?? 'EU-RO-1',
+          )
         : undefined;
       const { spec, keyInjected: injected } = target.specFor({
         app,

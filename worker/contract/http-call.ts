@@ -65,9 +65,12 @@ export async function httpCall(
   return { status: res.statusCode, headers: res.headers, text: await res.body.text() };
 }
 
-/** The Bearer-key JSON headers RunPod's APIs take. */
+/**
+ * The Bearer-key JSON headers RunPod's APIs take; no `Authorization` at all without a key, as Flash sends
+ * the calls that need none (the login flow), rather than an empty Bearer.
+ */
 export function jsonHeaders(apiKey: string): Record<string, string> {
-  return { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' };
+  return { ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}), 'content-type': 'application/json' };
 }
 
 /** A transport error's message, for a message that says what failed. */

@@ -40,8 +40,16 @@ export const manifestResourceSchema = z.object({
   scalerType: z.enum(['QUEUE_DELAY', 'REQUEST_COUNT']),
   scalerValue: z.number().int(),
   locations: z.string().optional(),
+  /** Omitted when 0 (RunPod's default). */
+  executionTimeoutMs: z.number().int().optional(),
+  /** Omitted when on (Flash's default). */
+  flashboot: z.boolean().optional(),
+  minCudaVersion: z.string().optional(),
   env: z.record(z.string(), z.string()).optional(),
-  networkVolume: z.object({ name: z.string(), size: z.number().int() }).optional(),
+  /** `dataCenterId` absent: the deploy target's default data center. */
+  networkVolume: z
+    .object({ name: z.string(), size: z.number().int(), dataCenterId: z.string().optional() })
+    .optional(),
   max_concurrency: z.number().int().optional(),
   dependencies: z.array(z.string()).optional(),
   /** Installed version of each declared dependency: name → version. */

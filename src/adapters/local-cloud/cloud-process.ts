@@ -155,6 +155,7 @@ export async function startCloud(
       FLASH_CLOUD_URL: url,
       FLASH_CLOUD_RUNTIME: runtime,
       ...(env.FLASH_CLOUD_FAULTS ? { FLASH_CLOUD_FAULTS: env.FLASH_CLOUD_FAULTS } : {}),
+      ...(env.FLASH_CLOUD_LOGIN_TTL_MS ? { FLASH_CLOUD_LOGIN_TTL_MS: env.FLASH_CLOUD_LOGIN_TTL_MS } : {}),
       ...Object.fromEntries(ENGINE_SETTINGS.filter((k) => env[k]).map((k) => [k, env[k]])),
     },
   });

@@ -1,6 +1,7 @@
 import type { EndpointSpec, RunpodControlPlane, RunpodEndpoint } from './runpod-control-plane';
 import type { SpecInputs } from './endpoint-spec';
 import type { RunpodRest } from './runpod-rest';
+import type { EndpointObserver } from './endpoint-observer';
 
 export type { RunpodEndpoint, SpecInputs };
 
@@ -14,6 +15,8 @@ export interface DeployTarget {
   url: string;
   control: RunpodControlPlane;
   rest: RunpodRest;
+  /** Health, workers and logs of deployed endpoints. */
+  observe: EndpointObserver;
   /** The deployer's key, injected only into endpoints that make remote calls. */
   apiKey: string | undefined;
   /** A one-way fingerprint of `apiKey` for the ledger (null without a key): never the key. */
@@ -24,7 +27,7 @@ export interface DeployTarget {
   specFor(inputs: SpecInputs): { spec: EndpointSpec; keyInjected: boolean };
   /** The endpoints an app's environment has on the target, id by resource name (none when it does not exist). */
   endpointsOf(app: string, environment: string): Promise<Record<string, string>>;
-  /** RunPod data center for network volumes. */
+  /** RunPod data center for network volumes whose endpoint names none. */
   dataCenterId: string;
   close(): Promise<void>;
 }

@@ -3,6 +3,7 @@ import { Agent, type Dispatcher } from 'undici';
 import { GraphqlClient } from './graphql-client';
 import { RunpodControlPlane } from './runpod-control-plane';
 import { RunpodRest } from './runpod-rest';
+import { EndpointObserver } from './endpoint-observer';
 import { endpointSpec } from './endpoint-spec';
 import type { DeployTarget } from './deploy-target.port';
 
@@ -21,6 +22,8 @@ export interface TargetOptions {
   restUrl?: string;
   /** RunPod only: data-plane base. Default `https://api.runpod.ai/v2`. */
   endpointBaseUrl?: string;
+  /** RunPod only: the logs service. Default `RUNPOD_HAPI_URL`, else `https://hapi.runpod.net`. */
+  logsUrl?: string;
   dispatcher?: Dispatcher;
   /** GraphQL query backoff; default 1000 ms (RunPod), 50 ms locally. */
   backoffMs?: number;
@@ -46,11 +49,20 @@ export function deployTarget(options: TargetOptions): DeployTarget {
     restBaseUrl: local ? `${base}/v1` : (options.restUrl ?? 'https://rest.runpod.io/v1'),
   });
   const v2 = local ? `${base}/v2` : (options.endpointBaseUrl ?? 'https://api.runpod.ai/v2');
+  const observe = new EndpointObserver({
+    apiKey: key,
+    dispatcher,
+    v2BaseUrl: v2,
+    logsBaseUrl: local
+      ? base
+      : (options.logsUrl ?? process.env.RUNPOD_HAPI_URL ?? 'https://hapi.runpod.net').replace(/\/+$/, ''),
+  });
   return {
     kind: options.kind,
     url: base,
     control,
     rest,
+    observe,
     apiKey: options.apiKey,
     keyFingerprint: options.apiKey ? keyFingerprint(options.apiKey) : null,
     specFor: endpointSpec,

@@ -22,7 +22,12 @@ export interface EndpointSpec {
   locations?: string;
   networkVolumeId?: string;
   flashEnvironmentId: string;
+  /** 0: RunPod's default. `endpointSpec` always sends it. */
   executionTimeoutMs?: number;
+  /** `endpointSpec` always sends it. */
+  flashBootType?: 'FLASHBOOT' | 'OFF';
+  /** GPU endpoints only. */
+  minCudaVersion?: string;
   template: { name: string; imageName: string; containerDiskInGb: number; env: EnvVar[] };
   /** On update: the endpoint's template, which is saved separately (Flash's update path). */
   templateId?: string;
@@ -78,6 +83,10 @@ export function endpointSpec(i: SpecInputs): { spec: EndpointSpec; keyInjected: 
     scalerType: lb ? 'REQUEST_COUNT' : r.scalerType,
     scalerValue: r.scalerValue,
     ...(r.locations ? { locations: r.locations } : {}),
+    // Flash sends both on every save: saveEndpoint is a full replace, so an omitted one would reset
+    executionTimeoutMs: r.executionTimeoutMs ?? 0,
+    flashBootType: r.flashboot === false ? 'OFF' : 'FLASHBOOT',
+    ...(r.minCudaVersion && !r.instanceIds ? { minCudaVersion: r.minCudaVersion } : {}),
     ...(i.networkVolumeId ? { networkVolumeId: i.networkVolumeId } : {}),
     flashEnvironmentId: i.environmentId,
     template: {

@@ -4,6 +4,8 @@ import { FlashError } from '../../domain/errors';
 import { parseTargetKind, resolveTarget } from '../../ledger/target';
 
 export interface DevOptions {
+  /** Leave the live endpoints when it ends. */
+  keep?: boolean;
   app?: string;
   port?: string;
   target?: string;
@@ -12,7 +14,9 @@ export interface DevOptions {
 /**
  * `flash dev [dir]`: serves the app from its sources on localhost (default port 8888): load-balanced routes
  * in this process, queue functions on a live worker of the local cloud (or RunPod with `--target runpod`)
- * with the code shipped on each call; every saved change is live at once. Ctrl-C stops it.
+ * with the code shipped on each call; every saved change is live at once. Each queue resource gets its
+ * own live endpoint, with its compute and no warm worker, made at its first call; Ctrl-C (or SIGTERM)
+ * stops it and removes them unless `--keep`, and the next run removes those of a run that was killed.
  */
 export async function devCommand(dir: string | undefined, options: DevOptions): Promise<void> {
   const { root, name: app } = locateApp(dir, options.app);
@@ -31,14 +35,24 @@ export async function devCommand(dir: string | undefined, options: DevOptions): 
     log: (line) => console.error(line),
   });
   console.log(`flash dev serving ${root} at ${server.url} (GET / lists the endpoints; Ctrl-C stops)`);
-  await new Promise<void>((done) => {
+  const left = await new Promise<{ id: string; reason: string }[]>((done, fail) => {
     const stop = (): void => {
-      void server
-        .close()
-        .then(() => target.close())
-        .then(done);
+      console.error(
+        options.keep
+          ? 'stopping (keeping the live endpoints)...'
+          : 'stopping: removing the live endpoints...',
+      );
+      void server.close({ keep: options.keep }).then(async (notRemoved) => {
+        await target.close();
+        done(notRemoved);
+      }, fail);
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  if (left.length > 0)
+    throw new FlashError(
+      'LIVE_ENDPOINTS_LEFT',
+      `${left.length} live endpoint(s) could not be removed (the next flash dev removes them): ${left.map((l) => `${l.id} (${l.reason})`).join('; ')}`,
+    );
 }

@@ -4,11 +4,39 @@ import { printJson, printTable, shortTime, statusStyle, stdoutColors } from '../
 import { appInScope } from './history.command';
 
 export interface StatusOptions {
+  /** `--no-health`: the ledger's view alone, without asking the target. */
+  health?: boolean;
   app?: string;
   env?: string;
   all?: boolean;
   json?: boolean;
   wide?: boolean;
+}
+
+type Health = Awaited<ReturnType<typeof import('../../ledger/observe').environmentHealth>>;
+
+/**
+ * Each endpoint's workers and jobs, read from its `/health` on the target (loaded only now: `flash status`
+ * stays light until it asks). A target that cannot be asked gives every resource its reason.
+ */
+async function healthOf(app: string, environment: string): Promise<Health> {
+  const { environmentHealth } = await import('../../ledger/observe');
+  try {
+    return await environmentHealth(app, environment);
+  } catch (error) {
+    const { endpoints } = await environmentStatus(app, environment);
+    return Object.fromEntries(Object.keys(endpoints).map((r) => [r, { error: (error as Error).message }]));
+  }
+}
+
+/** `idle/running/starting` workers and `queued/running/done/failed` jobs, or `-` when unknown. */
+function healthCells(entry: Health[string] | undefined): [string, string] {
+  if (!entry || 'error' in entry) return ['-', '-'];
+  const { workers: w, jobs: j } = entry.health;
+  return [
+    `${w.idle ?? 0} idle, ${w.running ?? 0} running, ${w.initializing ?? 0} starting`,
+    `${j.inQueue ?? 0} queued, ${j.inProgress ?? 0} running, ${j.completed ?? 0} done, ${j.failed ?? 0} failed`,
+  ];
 }
 
 /** `flash status --all` (or outside any app): every app and environment with something deployed. */
@@ -56,8 +84,9 @@ export async function statusCommand(dir: string | undefined, options: StatusOpti
   checkName('environment', environment);
   const status = await environmentStatus(app, environment);
   const { lastDeployment: last, endpoints: inventory, resources_endpoints: urls } = status;
+  const health = options.health === false ? {} : await healthOf(app, environment);
   if (options.json) {
-    printJson({ ok: true, ...status });
+    printJson({ ok: true, ...status, health });
     return;
   }
   if (last) {
@@ -72,6 +101,8 @@ export async function statusCommand(dir: string | undefined, options: StatusOpti
       { header: 'endpoint' },
       { header: 'config' },
       { header: 'key' },
+      { header: 'workers' },
+      { header: 'jobs' },
       { header: 'url' },
     ],
     Object.entries(inventory).map(([name, e]) => [
@@ -79,8 +110,11 @@ export async function statusCommand(dir: string | undefined, options: StatusOpti
       e.endpointId,
       e.configHash.slice(0, 15),
       e.keyFingerprint ? 'yes' : 'no',
+      ...healthCells(health[name]),
       urls[name] ?? e.url ?? '-',
     ]),
     options.wide,
   );
+  const unreachable = Object.values(health).find((h) => 'error' in h);
+  if (unreachable && 'error' in unreachable) console.log(`health not read: ${unreachable.error}`);
 }

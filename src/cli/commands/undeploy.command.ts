@@ -19,7 +19,7 @@ export interface UndeployOptions {
  * Asks on a terminal; elsewhere (a script, CI) the command needs `--yes`, so endpoints are never deleted
  * because a pipe happened to say nothing.
  */
-async function confirmed(question: string, options: UndeployOptions): Promise<boolean> {
+export async function confirmed(question: string, options: UndeployOptions): Promise<boolean> {
   if (options.yes) return true;
   if (!process.stdin.isTTY || !process.stderr.isTTY || options.json)
     throw new FlashError(

@@ -80,14 +80,29 @@ export function addCallCommands(program: Command): void {
   program
     .command('status')
     .argument('[dir]', "the app's folder (default: the app around the current folder)")
-    .description("what the app's environment has deployed: endpoints, config hashes, URLs")
+    .description("what the app's environment has deployed: endpoints, config hashes, URLs, workers and jobs")
     .addOption(appOption())
     .addOption(envOption())
     .option('--all', 'every app and environment in the ledger')
+    .option('--no-health', "do not ask the target for each endpoint's workers and jobs")
     .option('--json', 'print the result as JSON')
     .option('--wide', 'print tables in full, whatever the terminal width')
     .action(async (dir: string | undefined, options) =>
       (await import('../commands/status.command')).statusCommand(dir, options),
+    );
+
+  program
+    .command('logs')
+    .argument('<resource>', 'the resource (endpoint) name')
+    .description("a deployed endpoint's worker logs, from the target it runs on (local cloud or RunPod)")
+    .option('--follow', 'keep printing new lines until interrupted')
+    .option('--since <age>', 'only lines this recent: 30s, 10m, 2h, 1d')
+    .addOption(appOption())
+    .addOption(envOption())
+    .option('--dir <dir>', "the app's folder (default: the app around the current folder)")
+    .option('--json', 'print the lines as JSON (with --follow: one JSON line per log line)')
+    .action(async (resource: string, options) =>
+      (await import('../commands/logs.command')).logsCommand(resource, options),
     );
 
   program

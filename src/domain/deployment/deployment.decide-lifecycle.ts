@@ -13,7 +13,7 @@ function apiKeyRequired(cmd: CommandOf<'RequestDeployment'>): EventOf<'Deploymen
     data: {
       deploymentId: cmd.data.deploymentId,
       code: 'API_KEY_REQUIRED',
-      message: `RUNPOD_API_KEY is required: ${needKey.join(', ')} ${verb} the key; set RUNPOD_API_KEY and deploy again (nothing was provisioned)`,
+      message: `RUNPOD_API_KEY is required: ${needKey.join(', ')} ${verb} the key; set RUNPOD_API_KEY or run \`flash login\`, and deploy again (nothing was provisioned)`,
       details: { resources: needKey },
       at: cmd.data.at,
     },

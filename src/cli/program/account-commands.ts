@@ -1,0 +1,52 @@
+import type { Command } from 'commander';
+import { appOption, target } from './options';
+
+/** The apps and environments of a target: list them (ledger and target side by side) and delete them. */
+export function addAccountCommands(program: Command): void {
+  const app = program.command('app').description("the target's apps, as the ledger and the target see them");
+  app
+    .command('list')
+    .description(
+      'every app, its environments and endpoint count; marks those only the ledger or the target has',
+    )
+    .addOption(target())
+    .option('--json', 'print the apps as one JSON document')
+    .option('--wide', 'print tables in full, whatever the terminal width')
+    .action(async (options) => (await import('../commands/app.command')).appListCommand(options));
+  app
+    .command('delete')
+    .argument('<name>', "the app's name")
+    .description(
+      'undeploy every environment through the ledger, then delete the app; exits 1 if anything survives',
+    )
+    .addOption(target())
+    .option('-y, --yes', 'do not ask for confirmation (needed when not on a terminal)')
+    .option('--json', 'print the result as JSON')
+    .action(async (name: string, options) =>
+      (await import('../commands/app.command')).appDeleteCommand(name, options),
+    );
+
+  const env = program
+    .command('env')
+    .description("an app's environments, as the ledger and the target see them");
+  env
+    .command('list')
+    .description('environments: version, status, endpoints, last deploy; marks those only one side has')
+    .addOption(appOption())
+    .option('--all', 'every app, not only the one around the current folder')
+    .addOption(target())
+    .option('--json', 'print the environments as one JSON document')
+    .option('--wide', 'print tables in full, whatever the terminal width')
+    .action(async (options) => (await import('../commands/env.command')).envListCommand(options));
+  env
+    .command('delete')
+    .argument('<env>', 'the environment')
+    .description('undeploy the environment through the ledger, then delete it; exits 1 if anything survives')
+    .addOption(appOption())
+    .addOption(target())
+    .option('-y, --yes', 'do not ask for confirmation (needed when not on a terminal)')
+    .option('--json', 'print the result as JSON')
+    .action(async (environment: string, options) =>
+      (await import('../commands/env.command')).envDeleteCommand(environment, options),
+    );
+}
