@@ -99,6 +99,15 @@ export class ProvisioningReactor extends DeploymentReactor {
     );
   }
 
+  /**
+   * Removals of one deployment run together (one step); the failures of those in flight are gathered,
+   * so the deployment fails once, naming every endpoint left, after each sibling recorded its removal.
+   */
+  private readonly removals = new Map<
+    string,
+    { inFlight: number; failed: string[]; why: string[]; code?: string }
+  >();
+
   private async remove(
     s: StartedDeployment,
     resource: string,
@@ -106,18 +115,34 @@ export class ProvisioningReactor extends DeploymentReactor {
     cause: RecordedEvent | undefined,
   ): Promise<void> {
     const { deploymentId } = s.request;
+    const batch = this.removals.get(deploymentId) ?? { inFlight: 0, failed: [], why: [] };
+    this.removals.set(deploymentId, batch);
+    batch.inFlight += 1; // counted before the first await: siblings of the same step are all counted
     try {
-      await this.target.control.deleteEndpoint(endpointId);
-    } catch (error) {
-      const { code, message } = describe(error, 'REMOVAL_FAILED');
-      const why = `could not delete ${resource} (${endpointId}), which left the app: ${message}`;
-      await this.fail(s, code, [resource], why, cause);
-      return;
+      let failure: { code: string; message: string } | undefined;
+      try {
+        await this.target.control.deleteEndpoint(endpointId);
+      } catch (error) {
+        failure = describe(error, 'REMOVAL_FAILED');
+      }
+      if (!failure)
+        await this.record(
+          { type: 'RecordEndpointRemoved', data: { deploymentId, resource, endpointId, at: this.now() } },
+          cause,
+        );
+      else {
+        batch.failed.push(resource);
+        batch.why.push(
+          `could not delete ${resource} (${endpointId}), which left the app: ${failure.message}`,
+        );
+        batch.code ??= failure.code;
+      }
+    } finally {
+      batch.inFlight -= 1;
     }
-    await this.record(
-      { type: 'RecordEndpointRemoved', data: { deploymentId, resource, endpointId, at: this.now() } },
-      cause,
-    );
+    if (batch.inFlight > 0 || batch.failed.length === 0) return;
+    this.removals.delete(deploymentId);
+    await this.fail(s, batch.code ?? 'REMOVAL_FAILED', batch.failed, batch.why.join('; '), cause);
   }
 
   private async provision(

@@ -109,6 +109,11 @@ describe('flash app and flash env on the local cloud', () => {
       expect(out.error.details.left.staging).toEqual((await onCloud('staging')).names);
       const staging = envList().find((e) => e.environment === 'staging');
       expect(staging?.target?.endpoints).toEqual(survivors);
+      // the ledger recorded every removal that happened: only the survivor is still in its inventory
+      const status = JSON.parse(flash(['status', '--env', 'staging', '--no-health', '--json']).stdout) as {
+        endpoints: Record<string, unknown>;
+      };
+      expect(Object.keys(status.endpoints).sort()).toEqual(survivors);
     } finally {
       await setFaults({});
     }
