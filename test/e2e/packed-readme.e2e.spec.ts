@@ -1,7 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { containerTestsUnavailable } from '../support/container-tests';
 import { tempDir } from '../support/ledger-processes';
+
+const unavailable = containerTestsUnavailable();
 
 jest.setTimeout(1_200_000);
 const ROOT = join(__dirname, '..', '..');
@@ -13,6 +16,14 @@ function readmeBlock(heading: string): string[] {
   const block = /```sh\n([\s\S]*?)```/.exec(section)?.[1];
   if (!block) throw new Error(`README.md has no sh block under "## ${heading}"`);
   return block.split('\n').filter((line) => line.trim() !== '');
+}
+
+/** The README's `sh` block that holds `line`. */
+function readmeBlockWith(line: string): string[] {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  for (const [, block] of readme.matchAll(/```sh\n([\s\S]*?)```/g))
+    if (block?.includes(line)) return block.split('\n').filter((l) => l.trim() !== '');
+  throw new Error(`README.md has no sh block with ${line}`);
 }
 
 function run(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }) {
@@ -100,4 +111,27 @@ describe('the packed package, installed globally, runs the README Deploy section
       run('npx', ['--offline', 'flash', '--version'], { cwd: join(fresh, 'my-app'), env }).out.trim(),
     ).toBe(version.out.trim());
   });
+
+  (unavailable ? it.skip : it)(
+    `builds the worker image and runs the starter app in containers, as the README says${unavailable ? ` (skipped: ${unavailable})` : ''}`,
+    () => {
+      expect(existsSync(join(prefix, 'bin', 'flash'))).toBe(true); // installed by the test above
+      const lines = readmeBlockWith('flash cloud start --runtime container');
+      const script = [
+        'set -euo pipefail',
+        'flash init contained && cd contained',
+        ...lines,
+        'flash deploy',
+        `flash invoke api '{"text":"hello world"}' --path /summarize`,
+        'flash undeploy --yes',
+        'flash cloud stop',
+      ];
+      writeFileSync(join(work, 'containers.sh'), script.join('\n'));
+      const ran = run('bash', [join(work, 'containers.sh')], { cwd: fresh, env });
+      expect({ status: ran.status, out: ran.status === 0 ? '' : ran.out }).toEqual({ status: 0, out: '' });
+      expect(ran.out).toMatch(/size {2}\d+\.\d MB/); // flash image build says how big the image is
+      expect(ran.out).toContain('workers as containers');
+      expect(ran.out).toContain('"word_count": 2');
+    },
+  );
 });
