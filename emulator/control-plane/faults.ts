@@ -1,23 +1,36 @@
+import type { Stockout } from './stock';
+
 /**
  * Injected failures for tests: the next N State Manager writes fail, or wait first; the next N endpoint saves
- * fail; the next N endpoint deletions fail (the endpoint stays).
+ * fail; the next N endpoint deletions fail (the endpoint stays); and GPU pools, GPU types or CPU instances
+ * with no stock (`gpuTypes` / `cpuFlavors` answer a null `stockStatus`) until the next `set`.
  */
 export class Faults {
   private failWrites = 0;
   private delayMs = 0;
   private failSaves = 0;
   private failDeletes = 0;
+  private outOfStock: Stockout[] = [];
 
   set(options: {
     failStateManagerWrites?: number;
     delayStateManagerWritesMs?: number;
     failEndpointSaves?: number;
     failEndpointDeletes?: number;
+    outOfStock?: Stockout[];
   }): void {
     this.failWrites = Math.max(0, options.failStateManagerWrites ?? 0);
     this.delayMs = Math.max(0, options.delayStateManagerWritesMs ?? 0);
     this.failSaves = Math.max(0, options.failEndpointSaves ?? 0);
     this.failDeletes = Math.max(0, options.failEndpointDeletes ?? 0);
+    this.outOfStock = Array.isArray(options.outOfStock)
+      ? options.outOfStock.filter((s) => typeof s?.id === 'string')
+      : [];
+  }
+
+  /** What a test took out of stock. */
+  stockouts(): readonly Stockout[] {
+    return this.outOfStock;
   }
 
   /** Runs before `saveEndpoint`; throws while failures remain (a rejection, not a transient error). */
@@ -48,12 +61,14 @@ export class Faults {
     delayStateManagerWritesMs: number;
     failEndpointSaves: number;
     failEndpointDeletes: number;
+    outOfStock: Stockout[];
   } {
     return {
       failStateManagerWrites: this.failWrites,
       delayStateManagerWritesMs: this.delayMs,
       failEndpointSaves: this.failSaves,
       failEndpointDeletes: this.failDeletes,
+      outOfStock: [...this.outOfStock],
     };
   }
 }

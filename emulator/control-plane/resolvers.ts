@@ -1,6 +1,7 @@
 import { authRequestResolvers } from '../login/auth-request-resolvers';
 import type { AuthRequests } from '../login/auth-requests';
 import type { ControlState } from '../state/control-state';
+import { capacityResolvers } from './capacity-resolvers';
 import { endpointResolvers, endpointView } from './endpoint-resolvers';
 import type { Faults } from './faults';
 import { appView, flashAppResolvers } from './flash-app-resolvers';
@@ -37,5 +38,6 @@ export function createResolvers(o: ResolverOptions): Record<string, unknown> {
     ...flashAppResolvers(o),
     ...flashBuildResolvers(o),
     ...authRequestResolvers(o.authRequests),
+    ...capacityResolvers(o),
   };
 }

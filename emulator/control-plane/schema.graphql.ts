@@ -195,6 +195,44 @@ export const SCHEMA_SDL = /* GraphQL */ `
     apiKey: String
   }
 
+  type LowestPrice {
+    stockStatus: String
+    minimumBidPrice: Float
+    uncoveredPrice: Float
+  }
+  input GpuLowestPriceInput {
+    dataCenterId: String
+    gpuCount: Int
+    secureCloud: Boolean
+    includeAiApi: Boolean
+    allowedCudaVersions: [String]
+    compliance: [String]
+  }
+  input GpuTypeFilter {
+    ids: [String]
+  }
+  type GpuType {
+    id: String!
+    displayName: String
+    memoryInGb: Int
+    lowestPrice(input: GpuLowestPriceInput): LowestPrice
+  }
+  input CpuFlavorInput {
+    id: String
+  }
+  input SpecificsInput {
+    dataCenterId: String
+    instanceId: String
+  }
+  type Specifics {
+    stockStatus: String
+  }
+  type CpuFlavor {
+    id: String!
+    displayName: String
+    specifics(input: SpecificsInput): Specifics
+  }
+
   type Query {
     myself: Myself!
     podTemplate(id: String!): PodTemplate
@@ -204,6 +242,8 @@ export const SCHEMA_SDL = /* GraphQL */ `
     flashEnvironmentByName(input: FlashEnvironmentByNameInput!): FlashEnvironment
     flashBuild(flashBuildId: String!): FlashBuild
     flashAuthRequestStatus(flashAuthRequestId: String!): FlashAuthRequest!
+    gpuTypes(input: GpuTypeFilter): [GpuType!]!
+    cpuFlavors(input: CpuFlavorInput): [CpuFlavor!]!
   }
   type Mutation {
     saveTemplate(input: SaveTemplateInput): PodTemplate!

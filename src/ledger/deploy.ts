@@ -4,6 +4,7 @@ import type { Deployment } from '../domain/deployment/deployment.state';
 import { FlashError } from '../domain/errors';
 import { previousEndpoints } from '../projections';
 import { GetDeploymentHistory, GetEndpointInventory } from '../projections/queries';
+import { warnUnavailable } from './availability';
 import { build, type AppRef } from './build';
 import type { Ledger, OnEvent } from './ledger';
 import { waitForLock } from './lock-wait';
@@ -115,6 +116,7 @@ export function deploy(input: DeployInput, watch: Watch): Promise<DeployResult> 
       who: whoAmI(app.root),
       at: ledger.now(),
     });
+    await warnUnavailable(target.control, built.manifest, watch.progress);
     watch.progress.line(
       `deploying ${app.name} to ${environment} on ${target.kind} (${target.url}), deployment ${request.deploymentId}`,
     );

@@ -70,7 +70,7 @@ export function cliFixture(appName: string, portBase: number) {
     }
   }
 
-  async function setFaults(body: Record<string, number>): Promise<void> {
+  async function setFaults(body: Record<string, unknown>): Promise<void> {
     const res = await request(`${env.FLASH_CLOUD_URL ?? ''}/admin/faults`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${key()}` },

@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import { readActiveBuild, type ActiveBuild } from '../../../worker/contract/state-manager-read';
 import { UpstreamFailed } from '../../domain/errors';
+import { stockOf, type CapacityQuery, type Stock } from './capacity';
 import type { EndpointSpec } from './endpoint-spec';
 import type { GraphqlClient } from './graphql-client';
 
 export type { EndpointSpec, EnvVar } from './endpoint-spec';
+export type { CapacityQuery, Stock } from './capacity';
 
 const ENDPOINT_FIELDS = `aiKey gpuIds id idleTimeout locations name networkVolumeId networkVolumeIds{networkVolumeId dataCenterId}
   flashEnvironmentId scalerType scalerValue templateId type userId version workersMax workersMin workersStandby
@@ -193,5 +195,10 @@ export class RunpodControlPlane {
   async listEndpoints(): Promise<RunpodEndpoint[]> {
     const data = await this.graphql.request(`query { myself { endpoints { ${ENDPOINT_FIELDS} } } }`);
     return pick(data, 'myself', z.object({ endpoints: z.array(endpointSchema) }), 'myself').endpoints;
+  }
+
+  // Operations: gpuTypes { lowestPrice } and cpuFlavors { specifics } (see capacity.ts).
+  availability(query: CapacityQuery): Promise<Stock[]> {
+    return stockOf(this.graphql, query);
   }
 }
