@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { join } from 'node:path';
 import { Agent } from 'undici';
-import { cloudApiKey, resultLimitsFrom } from './cloud-settings';
+import { cloudApiKey, queueDelayScaleFrom, resultLimitsFrom } from './cloud-settings';
 import { Faults } from './control-plane/faults';
 import { JobQueue } from './data-plane/job-queue';
 import { StopRequests } from './data-plane/stop-requests';
@@ -13,7 +13,7 @@ import { ControlState } from './state/control-state';
 import { Supervisor } from './supervisor/supervisor';
 import { workerRuntime, type RuntimeKind } from './supervisor/worker-runtime';
 
-export { cloudApiKey, CloudSettingInvalid, resultLimitsFrom } from './cloud-settings';
+export { cloudApiKey, CloudSettingInvalid, queueDelayScaleFrom, resultLimitsFrom } from './cloud-settings';
 
 export interface CloudOptions {
   /** `$FLASH_HOME/cloud`: state, artifacts, unpacked apps, volumes, logs, the API key. */
@@ -25,7 +25,10 @@ export interface CloudOptions {
   /** How long an LB request waits for a ready worker. Default 120 s. */
   lbWaitMs?: number;
   log?: (message: string, fields?: Record<string, unknown>) => void;
-  /** Where the cloud's settings are read from (see `resultLimitsFrom`). Default `process.env`. */
+  /**
+   * Where the cloud's settings are read from (see `resultLimitsFrom`, `queueDelayScaleFrom`). Default
+   * `process.env`.
+   */
   env?: NodeJS.ProcessEnv;
   /** How workers run: `process` (default, fast) or `container` (each a container of its endpoint's image). */
   runtime?: RuntimeKind;
@@ -43,6 +46,7 @@ export interface Cloud {
 /** Builds the local cloud; `listen()` opens its port. Tests use `app.inject()` or listen on port 0. */
 export async function createCloud(options: CloudOptions): Promise<Cloud> {
   const results = resultLimitsFrom(options.env ?? process.env);
+  const queueDelayScale = queueDelayScaleFrom(options.env ?? process.env);
   const apiKey = cloudApiKey(options.home);
   let baseUrl = 'http://127.0.0.1:0';
   const db = new CloudDb(join(options.home, 'cloud.db'), options.log ? { log: options.log } : {});
@@ -64,6 +68,7 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
     runtime: await workerRuntime(options.home, options.runtime ?? 'process', options.env ?? process.env),
     log: options.log,
     dispatcher,
+    queueDelayScale,
   });
   link.supervisor = supervisor;
   const sweep = setInterval(() => jobs.sweep(), 5_000);

@@ -34,6 +34,36 @@ const resultSettings = z.object({
   FLASH_CLOUD_RESULT_MAX_BYTES: positiveWhole,
 });
 
+const scaleSettings = z.object({
+  FLASH_CLOUD_QUEUE_DELAY_SCALE: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z
+      .string()
+      .regex(/^\d+(\.\d+)?$/, 'a number of 0 or more, such as 0, 0.5 or 1')
+      .transform(Number)
+      .pipe(z.number().min(0).max(1_000_000))
+      .default(1),
+  ),
+});
+
+/** The issues of a failed parse, one line, each with the setting it is about. */
+function invalid(error: z.ZodError): CloudSettingInvalid {
+  return new CloudSettingInvalid(error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '), {
+    cause: error,
+  });
+}
+
+/**
+ * `FLASH_CLOUD_QUEUE_DELAY_SCALE`: what each QUEUE_DELAY endpoint's `scalerValue` seconds are multiplied by
+ * before a waiting job earns a worker of its own. Default 1 (RunPod's delay); 0 adds a worker per waiting
+ * job at once (tests, and users who would rather not wait); 0.1 waits a tenth as long.
+ */
+export function queueDelayScaleFrom(env: NodeJS.ProcessEnv): number {
+  const parsed = scaleSettings.safeParse(env);
+  if (!parsed.success) throw invalid(parsed.error);
+  return parsed.data.FLASH_CLOUD_QUEUE_DELAY_SCALE;
+}
+
 /**
  * How long, and how many, finished /run results the cloud keeps, from its environment; the oldest result
  * goes first when a count or byte limit is passed, and its /status then answers 404 as for an expired job.
@@ -44,11 +74,7 @@ const resultSettings = z.object({
  */
 export function resultLimitsFrom(env: NodeJS.ProcessEnv): Partial<ResultLimits> {
   const parsed = resultSettings.safeParse(env);
-  if (!parsed.success)
-    throw new CloudSettingInvalid(
-      parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
-      { cause: parsed.error },
-    );
+  if (!parsed.success) throw invalid(parsed.error);
   const { FLASH_CLOUD_RESULT_TTL_MS: ttlMs, FLASH_CLOUD_RESULT_MAX_COUNT: maxCount } = parsed.data;
   const maxBytes = parsed.data.FLASH_CLOUD_RESULT_MAX_BYTES;
   return {

@@ -63,6 +63,7 @@ export class JobQueue {
       job: (id) => this.store.get(id),
       start: (job, workerId) => this.lifecycle.start(job, workerId),
       onQueued: (endpointId) => options.onQueued?.(endpointId),
+      now: () => this.now(),
     });
     this.lifecycle = new JobLifecycle({
       store: this.store,
@@ -144,6 +145,11 @@ export class JobQueue {
 
   depth(endpointId: string): { inQueue: number; inProgress: number } {
     return { inQueue: this.waiting.count(endpointId), inProgress: this.running.count(endpointId) };
+  }
+
+  /** How many of the endpoint's jobs in line have waited `ms` or longer since they joined it (QUEUE_DELAY). */
+  waitedAtLeast(endpointId: string, ms: number): number {
+    return this.waiting.waitedAtLeast(endpointId, ms);
   }
 
   counts(endpointId: string): JobTotal & { inProgress: number; inQueue: number } {

@@ -14,6 +14,14 @@ export interface Dispatch {
   start(job: Job, workerId: string): void;
   /** A job waits and no worker is there to take it: more workers may be needed. */
   onQueued?: (endpointId: string) => void;
+  /** The clock the line stamps each job with when it joins, so the scaler can tell how long jobs waited. */
+  now(): number;
+}
+
+/** A job in line, with the time it joined the line (the scaler's QUEUE_DELAY counts from there). */
+interface InLine {
+  readonly id: string;
+  readonly since: number;
 }
 
 /**
@@ -21,7 +29,7 @@ export interface Dispatch {
  * and a waiting worker never both wait on one endpoint: whichever comes second takes the other at once.
  */
 export class WaitingJobs {
-  private readonly queued = new Map<string, string[]>();
+  private readonly queued = new Map<string, InLine[]>();
   private readonly takers = new Map<string, Taker[]>();
   /** Long polls that are handed nothing (hold()), so the cloud can end them when it stops. */
   private readonly held = new Set<Taker>();
@@ -32,9 +40,26 @@ export class WaitingJobs {
     return this.queued.get(endpointId)?.length ?? 0;
   }
 
-  /** Puts the job at the back of its endpoint's line, without handing it out (a job restored from disk). */
+  /**
+   * How many of the endpoint's jobs in line have waited `ms` or longer. The line is first in first out and
+   * each job is stamped as it joins, so the count stops at the first job that has not waited that long.
+   */
+  waitedAtLeast(endpointId: string, ms: number): number {
+    const now = this.dispatch.now();
+    let count = 0;
+    for (const entry of this.queued.get(endpointId) ?? []) {
+      if (now - entry.since < ms) break;
+      count += 1;
+    }
+    return count;
+  }
+
+  /**
+   * Puts the job at the back of its endpoint's line, without handing it out (a job restored from disk). Its
+   * wait counts from now: a job restored, retried or handed back waits afresh, as a new one would.
+   */
   push(job: Job): void {
-    this.line(job.endpointId).push(job.id);
+    this.line(job.endpointId).push({ id: job.id, since: this.dispatch.now() });
   }
 
   /** Hands the job to the worker that has waited longest, or puts it in line. */
@@ -51,7 +76,7 @@ export class WaitingJobs {
   /** A worker asks for a job; resolves with one, or undefined after `waitMs` (the worker asks again). */
   take(endpointId: string, workerId: string, waitMs: number): Promise<Job | undefined> {
     return new Promise((resolve) => {
-      const id = this.line(endpointId).shift();
+      const id = this.line(endpointId).shift()?.id;
       const job = id ? this.dispatch.job(id) : undefined;
       const taker: Taker = {
         workerId,
@@ -113,13 +138,15 @@ export class WaitingJobs {
   /** Takes a job out of line (it ended while it waited). */
   remove(job: Job): void {
     const line = this.line(job.endpointId);
-    const at = line.indexOf(job.id);
+    const at = line.findIndex((entry) => entry.id === job.id);
     if (at >= 0) line.splice(at, 1);
   }
 
   /** Empties an endpoint's line; returns the ids it held. */
   purge(endpointId: string): string[] {
-    return this.line(endpointId).splice(0);
+    return this.line(endpointId)
+      .splice(0)
+      .map((entry) => entry.id);
   }
 
   /** Ends a dead worker's long polls empty: it must not be handed a job. */
@@ -157,7 +184,7 @@ export class WaitingJobs {
     if (at >= 0) list.splice(at, 1);
   }
 
-  private line(endpointId: string): string[] {
+  private line(endpointId: string): InLine[] {
     let line = this.queued.get(endpointId);
     if (!line) this.queued.set(endpointId, (line = []));
     return line;

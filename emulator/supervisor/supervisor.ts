@@ -29,6 +29,8 @@ export interface SupervisorOptions {
   drainMs?: number;
   /** How long an old worker may finish the request or job it holds before it is killed. Default 10 min. */
   retireGraceMs?: number;
+  /** Multiplies each QUEUE_DELAY endpoint's delay (`FLASH_CLOUD_QUEUE_DELAY_SCALE`); 0 adds workers at once. Default 1. */
+  queueDelayScale?: number;
   log?: (message: string, fields?: Record<string, unknown>) => void;
 }
 

@@ -3,7 +3,7 @@ import type { JobQueue } from '../data-plane/job-queue';
 import type { ControlState } from '../state/control-state';
 import type { EndpointRecord } from '../state/records';
 import { newVersionReady } from './rollout';
-import { desiredWorkers } from './worker-demand';
+import { desiredWorkers, queueDelayMs } from './worker-demand';
 import { pingsReady, type WorkerProcess } from './worker-process';
 import type { WorkerSpawner } from './worker-spawner';
 
@@ -15,12 +15,15 @@ export interface ScalerOptions {
   dispatcher: Dispatcher;
   /** How long the workers of a new version get to become ready before the old ones stop anyway. Default 120 s. */
   rolloutReadyMs?: number;
+  /** Multiplies each QUEUE_DELAY endpoint's delay (`FLASH_CLOUD_QUEUE_DELAY_SCALE`); 0 adds workers at once. Default 1. */
+  queueDelayScale?: number;
   log?: (message: string, fields?: Record<string, unknown>) => void;
 }
 
 /**
  * Decides how many workers each endpoint runs and asks the spawner for them: workersMin kept warm, more up
- * to workersMax while jobs wait or requests are in flight, idle ones stopped after idleTimeout, and a new
+ * to workersMax while jobs wait or requests are in flight (as the endpoint's scaler says, worker-demand.ts:
+ * for QUEUE_DELAY, by how long its jobs waited), idle ones stopped after idleTimeout, and a new
  * version rolled out without ever shrinking the endpoint.
  */
 export class WorkerScaler {
@@ -135,7 +138,14 @@ export class WorkerScaler {
     return (this.rolling.get(endpointId) ?? 0) > 0;
   }
 
+  /** The endpoint's wanted workers, from what its queue tells: the scaler itself keeps no clock of jobs. */
   private desired(endpoint: EndpointRecord, lbInFlight = 0): number {
-    return desiredWorkers(endpoint, this.options.jobs.depth(endpoint.id), lbInFlight);
+    const { jobs, queueDelayScale = 1 } = this.options;
+    const load = {
+      ...jobs.depth(endpoint.id),
+      busyWorkers: jobs.busyWorkers(endpoint.id).size,
+      overdue: jobs.waitedAtLeast(endpoint.id, queueDelayMs(endpoint, queueDelayScale)),
+    };
+    return desiredWorkers(endpoint, load, lbInFlight);
   }
 }

@@ -25,7 +25,14 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('the local cloud scales workers', () => {
   it('adds workers up to workersMax while jobs wait, and stops idle ones down to workersMin', async () => {
-    const cloud = await createCloud({ home: tempDir('flash-cloud-'), takeWaitMs: 1_000, lbWaitMs: 30_000 });
+    // two jobs at once on two workers: no queue delay (queue-delay.e2e.spec.ts tests the delay)
+    const env = { ...process.env, FLASH_CLOUD_QUEUE_DELAY_SCALE: '0' };
+    const cloud = await createCloud({
+      home: tempDir('flash-cloud-'),
+      takeWaitMs: 1_000,
+      lbWaitMs: 30_000,
+      env,
+    });
     const url = await cloud.listen(0);
     const d = await deployToCloud(url, cloud.apiKey, await buildApp({ root: writeApp(APP) }));
     try {

@@ -34,7 +34,9 @@ async function until<T>(read: () => Promise<T> | T, check: (v: T) => boolean, ms
 }
 
 async function setUp() {
-  const cloud = await createCloud({ home: tempDir('flash-cloud-'), takeWaitMs: 1_000 });
+  // "one worker per job under the default QUEUE_DELAY" holds with no delay (queue-delay.e2e.spec.ts tests it)
+  const env = { ...process.env, FLASH_CLOUD_QUEUE_DELAY_SCALE: '0' };
+  const cloud = await createCloud({ home: tempDir('flash-cloud-'), takeWaitMs: 1_000, env });
   const url = await cloud.listen(0);
   const d = await deployToCloud(url, cloud.apiKey, await buildApp({ root: writeApp(APP) }));
   return { cloud, d };

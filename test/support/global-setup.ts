@@ -16,10 +16,21 @@ function newestSource(dir: string): number {
 }
 
 /**
+ * Test clouds add a worker per waiting job at once, as they did before QUEUE_DELAY waited its `scalerValue`
+ * seconds: many tests send a burst of jobs to a default endpoint (QUEUE_DELAY 4) and would otherwise wait
+ * for extra workers. The jest workers, the clouds made in them and the CLI's clouds inherit it; a test of
+ * the delay sets `FLASH_CLOUD_QUEUE_DELAY_SCALE` in the env it gives its cloud.
+ */
+function instantScaling(): void {
+  process.env.FLASH_CLOUD_QUEUE_DELAY_SCALE ??= '0';
+}
+
+/**
  * The e2e tests run `bin/flash.js` as users do, which runs the compiled CLI in dist/: bring dist/ up to
  * date with the sources first (an incremental tsc, skipped when no source is newer than the last build).
  */
 export default function globalSetup(): void {
+  instantScaling();
   const built = existsSync(BUILD_INFO) ? statSync(BUILD_INFO).mtimeMs : 0;
   const newest = Math.max(
     ...['src', 'worker', 'emulator', 'image'].map((d) => newestSource(join(ROOT, d))),
