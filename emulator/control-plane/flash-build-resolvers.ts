@@ -86,7 +86,7 @@ export function flashBuildResolvers(o: ResolverOptions): Record<string, unknown>
       return {
         id: environment.id,
         name: environment.name,
-        activeArtifact: { objectKey: deployed.objectKey, downloadUrl: null, expiresAt: null },
+        activeArtifact: { objectKey: deployed.objectKey, ...o.artifactLinks.link(deployed.objectKey) },
       };
     },
   };

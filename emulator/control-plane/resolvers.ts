@@ -1,6 +1,7 @@
 import { authRequestResolvers } from '../login/auth-request-resolvers';
 import type { AuthRequests } from '../login/auth-requests';
 import type { ControlState } from '../state/control-state';
+import type { ArtifactLinks } from './artifact-links';
 import { capacityResolvers } from './capacity-resolvers';
 import { endpointResolvers, endpointView } from './endpoint-resolvers';
 import type { Faults } from './faults';
@@ -12,6 +13,8 @@ export interface ResolverOptions {
   home: string;
   cloudUrl: () => string;
   faults: Faults;
+  /** Signs the artifact download links that `deployBuildToEnvironment` answers with. */
+  artifactLinks: ArtifactLinks;
   /** The login flow's requests (`flash login`). */
   authRequests: AuthRequests;
   /** An endpoint was created, changed or removed: bring its workers in line. */

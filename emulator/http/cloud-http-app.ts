@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Dispatcher } from 'undici';
 import { httpErrorHandler } from '../../worker/contract/http-error-reply';
 import { jsonBodyParser } from '../../worker/contract/json-body';
+import { ArtifactLinks } from '../control-plane/artifact-links';
 import type { Faults } from '../control-plane/faults';
 import { registerGraphql } from '../control-plane/graphql-route';
 import type { JobQueue } from '../data-plane/job-queue';
@@ -13,8 +14,10 @@ import type { StopRequests } from '../data-plane/stop-requests';
 import { registerWorkerRoutes } from '../data-plane/worker-routes';
 import type { ControlState } from '../state/control-state';
 import type { Supervisor } from '../supervisor/supervisor';
+import { registerDownloadRoutes } from './download-routes';
 import { replyError } from './errors';
 import { registerRouteAuth } from './route-auth';
+import { registerSecretRoutes } from './secret-routes';
 import { registerUploadRoutes } from './upload-routes';
 import { registerVolumeRoutes } from './volume-routes';
 
@@ -39,9 +42,9 @@ export interface CloudParts {
 }
 
 /**
- * The cloud's HTTP app: the control plane (GraphQL, uploads, volumes), the queue and LB data planes, the
- * worker job API and the cloud's own admin routes, all behind one key check. Every error is answered in
- * the cloud's error shape.
+ * The cloud's HTTP app: the control plane (GraphQL, artifact uploads and downloads, volumes, account
+ * secrets), the queue and LB data planes, the worker job API and the cloud's own admin routes, all behind
+ * one key check. Every error is answered in the cloud's error shape.
  */
 export async function createCloudHttpApp(parts: CloudParts): Promise<FastifyInstance> {
   const { state, supervisor } = parts;
@@ -58,7 +61,9 @@ export async function createCloudHttpApp(parts: CloudParts): Promise<FastifyInst
   );
   const authRequests = new AuthRequests(() => parts.apiKey, parts.loginTtlMs);
   registerLoginPage(app, authRequests);
+  const artifactLinks = new ArtifactLinks(parts.cloudUrl, () => state.now());
   registerGraphql(app, {
+    artifactLinks,
     authRequests,
     state,
     home: parts.home,
@@ -75,7 +80,9 @@ export async function createCloudHttpApp(parts: CloudParts): Promise<FastifyInst
     takeWaitMs: parts.takeWaitMs,
   });
   registerVolumeRoutes(app, state);
+  registerSecretRoutes(app, state);
   await registerUploadRoutes(app, state);
+  registerDownloadRoutes(app, state, artifactLinks);
   await registerLbGateway(app, { state, supervisor, dispatcher: parts.dispatcher, waitMs: parts.lbWaitMs });
   registerAdminRoutes(app, parts);
   return app;

@@ -24,10 +24,17 @@ declare module 'fastify' {
 }
 
 /**
- * The only routes that take no key: the cloud's own health, the presigned upload (it checks a token), and
- * the login approval page (loopback only, like the whole cloud: whoever opens it is at this machine).
+ * The only routes that take no key: the cloud's own health, the presigned upload (it checks a token) and
+ * download (it checks a signature), and the login approval page (loopback only, like the whole cloud:
+ * whoever opens it is at this machine).
  */
-const PUBLIC_ROUTES = new Set(['GET /health', 'PUT /upload/:key', 'GET /login/:id', 'POST /login/:id']);
+const PUBLIC_ROUTES = new Set([
+  'GET /health',
+  'PUT /upload/:key',
+  'GET /download/:key',
+  'GET /login/:id',
+  'POST /login/:id',
+]);
 
 /** The largest body a `keyless` route takes from a caller without a key. */
 const KEYLESS_BODY_LIMIT = 16 * 1024;
