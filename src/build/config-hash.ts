@@ -22,6 +22,8 @@ const DEPLOYMENT_FIELDS = [
   'flashboot',
   'minCudaVersion',
   'env',
+  // the names only: a secret's value changes the endpoint's secret fingerprint, not its config
+  'secrets',
   'networkVolume',
   'max_concurrency',
   'dependencies',

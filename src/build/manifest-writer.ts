@@ -93,6 +93,7 @@ function resourceOf(e: ScannedEndpoint, resolved: Record<string, string>): Manif
     idleTimeout: c.idleTimeout,
     ...settingsFields(c),
     ...(Object.keys(c.env).length > 0 ? { env: c.env } : {}),
+    ...(Object.keys(c.secrets).length > 0 ? { secrets: c.secrets } : {}),
     ...(c.networkVolume ? { networkVolume: volumeField(c.networkVolume) } : {}),
     ...(c.maxConcurrency ? { max_concurrency: c.maxConcurrency } : {}),
     ...(c.dependencies.length > 0

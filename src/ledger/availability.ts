@@ -47,6 +47,7 @@ export async function warnUnavailable(
   control: RunpodControlPlane,
   manifest: Manifest,
   progress: Progress,
+  then = 'deploying anyway',
 ): Promise<void> {
   for (const [name, resource] of Object.entries(manifest.resources)) {
     const ask = queryFor(resource);
@@ -55,7 +56,7 @@ export async function warnUnavailable(
       const stock = await control.availability(ask.query);
       if (stock.some((s) => s.inStock)) continue;
       progress.line(
-        `WARNING: ${name}: no stock for ${ask.asked} in ${ask.query.dataCenterIds.join(', ')}; deploying anyway, its workers start when RunPod has capacity`,
+        `WARNING: ${name}: no stock for ${ask.asked} in ${ask.query.dataCenterIds.join(', ')}; ${then}, its workers start when RunPod has capacity`,
       );
     } catch (error) {
       progress.line(

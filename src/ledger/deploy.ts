@@ -3,6 +3,7 @@ import { planChanges } from '../domain/deployment/deployment.work';
 import type { Deployment } from '../domain/deployment/deployment.state';
 import { FlashError } from '../domain/errors';
 import { previousEndpoints } from '../projections';
+import { manifestSchema } from '../../worker/contract/manifest';
 import { GetDeploymentHistory, GetEndpointInventory } from '../projections/queries';
 import { warnUnavailable } from './availability';
 import { build, type AppRef } from './build';
@@ -12,6 +13,7 @@ import type { Progress } from './progress';
 import { deploymentRequest, plannedResources } from './request';
 import { workerImage, type WorkerImage } from './worker-image';
 import { releaseFinished, toResume } from './resume-target';
+import { resolveSecrets, secretFingerprints, type SecretSources } from './secrets';
 import { withTarget } from './session';
 import type { TargetKind } from './target';
 import { whoAmI } from './who';
@@ -35,6 +37,8 @@ export interface DeployInput {
   force?: boolean;
   /** Seconds to wait for an environment another deployment holds. */
   lockTimeout?: number;
+  /** A `.env` file read for the build's `secret()`s before the environment. */
+  envFile?: string;
 }
 
 /** How a deployment ended: it ran (state says how well), or there was nothing to change. */
@@ -88,8 +92,13 @@ export function deploy(input: DeployInput, watch: Watch): Promise<DeployResult> 
   return withTarget(input.target, watch.progress, async (ledger) => {
     const built = await build(app, watch.progress, Boolean(input.force));
     const target = ledger.target;
+    // refused here when one is missing: before the request is recorded or anything provisioned
+    const secrets = resolveSecrets(built.manifest, secretSources(input.envFile));
+    for (const [name, value] of secrets) target.secrets.set(name, value);
+    const fingerprints = secretFingerprints(built.manifest, secrets);
     const previous = previousEndpoints(await ledger.query(new GetEndpointInventory()), app.name, environment);
-    const plan = planChanges(plannedResources(built.manifest, image.image), previous, target.keyFingerprint);
+    const planned = plannedResources(built.manifest, image.image, fingerprints);
+    const plan = planChanges(planned, previous, target.keyFingerprint);
     const changes = Object.values(plan.actions).filter((a) => a !== 'unchanged').length + plan.removed.length;
     const history = await ledger.query(new GetDeploymentHistory());
     const last = history.order
@@ -111,6 +120,7 @@ export function deploy(input: DeployInput, watch: Watch): Promise<DeployResult> 
       target,
       manifest: built.manifest,
       image: image.image,
+      secretFingerprints: fingerprints,
       artifact: { path: built.artifactPath, bytes: built.artifactBytes },
       previous,
       who: whoAmI(app.root),
@@ -135,7 +145,11 @@ export interface ResumeInput {
   app?: AppRef;
   environment: string;
   target: TargetKind;
+  /** A `.env` file read for the deployment's `secret()`s before the environment. */
+  envFile?: string;
 }
+
+const secretSources = (envFile: string | undefined): SecretSources => (envFile ? { envFile } : {});
 
 /** Finishes an interrupted or failed deployment from the ledger, without building (undefined: nothing to resume). */
 export function resume(input: ResumeInput, watch: Watch): Promise<DeployResult | undefined> {
@@ -147,6 +161,12 @@ export function resume(input: ResumeInput, watch: Watch): Promise<DeployResult |
       if (!deploymentId) await releaseFinished(ledger, input.app.name, input.environment, by);
     }
     if (!deploymentId) return undefined;
+    const before = await ledger.deployment(deploymentId);
+    if (before.status !== 'none' && before.request.intent === 'deploy') {
+      const manifest = manifestSchema.parse(before.request.manifest);
+      for (const [name, value] of resolveSecrets(manifest, secretSources(input.envFile)))
+        ledger.target.secrets.set(name, value);
+    }
     watch.progress.line(`resuming deployment ${deploymentId}...`);
     const outcome = await ledger.resume(deploymentId, by);
     if (!outcome.ok) throw refused(outcome, deploymentId);

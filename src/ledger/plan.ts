@@ -6,10 +6,14 @@ import {
   endpointInventoryProjection,
   previousEndpoints,
 } from '../projections/endpoint-inventory/endpoint-inventory.projection';
+import type { Manifest } from '../../worker/contract/manifest';
 import { build, type AppRef } from './build';
 import { runpodKey } from './credentials';
 import type { Progress } from './progress';
 import { plannedResources } from './request';
+import { warnUnavailable } from './availability';
+import { resolveSecrets, secretFingerprints } from './secrets';
+import { resolveTarget } from './target';
 import { workerImage, type WorkerImage } from './worker-image';
 import type { TargetKind } from './target';
 
@@ -19,6 +23,8 @@ export interface Plan {
   /** How many endpoints would be created, updated or removed. */
   changes: number;
   actions: Record<string, PlannedAction>;
+  /** Per updated resource, what changed: config, code, key, image, `secret NAME`. */
+  reasons: Record<string, string[]>;
   removed: string[];
   /** The worker image the endpoints would run, and where it was set. */
   image: WorkerImage;
@@ -26,25 +32,48 @@ export interface Plan {
 
 /**
  * What a deploy would change: builds, then compares with what the environment holds (config hash, code
- * fingerprint, injected key). Records nothing and starts nothing.
+ * fingerprint, injected key, image, secret fingerprints). Records nothing and starts nothing; a missing
+ * secret fails as the deploy would.
  */
 export async function plan(
   app: AppRef,
   environment: string,
   kind: TargetKind,
   progress: Progress,
+  envFile?: string,
 ): Promise<Plan> {
   const image = workerImage(app, kind);
   const built = await build(app, progress);
+  await checkStock(kind, built.manifest, progress);
+  const secrets = secretFingerprints(
+    built.manifest,
+    resolveSecrets(built.manifest, envFile ? { envFile } : {}),
+  );
   const key = kind === 'local' ? (await cloudStatus()).apiKey : runpodKey().apiKey;
   const [inventory] = await readViews([endpointInventoryProjection]);
   const previous = previousEndpoints(inventory, app.name, environment);
   const planned = planChanges(
-    plannedResources(built.manifest, image.image),
+    plannedResources(built.manifest, image.image, secrets),
     previous,
     key ? keyFingerprint(key) : null,
   );
   const changes =
     Object.values(planned.actions).filter((a) => a !== 'unchanged').length + planned.removed.length;
-  return { app: app.name, environment, changes, actions: planned.actions, removed: planned.removed, image };
+  const { actions, reasons, removed } = planned;
+  return { app: app.name, environment, changes, actions, reasons, removed, image };
+}
+
+/**
+ * The deploy's stock warning, when the target can be asked without starting anything: a local cloud that
+ * runs, or RunPod with a key. A plan never fails for it.
+ */
+async function checkStock(kind: TargetKind, manifest: Manifest, progress: Progress): Promise<void> {
+  if (kind === 'runpod' && !runpodKey().apiKey) return;
+  const target = await resolveTarget(kind, { start: false }).catch(() => undefined);
+  if (!target) return;
+  try {
+    await warnUnavailable(target.control, manifest, progress, 'a deploy would go ahead');
+  } finally {
+    await target.close();
+  }
 }

@@ -14,10 +14,14 @@ export interface Who {
 }
 
 /**
- * A build's resources as a deployment plans them: what decides each endpoint, never its secrets, and the
- * worker image its endpoint runs.
+ * A build's resources as a deployment plans them: what decides each endpoint, the worker image its
+ * endpoint runs, and its secrets' fingerprints (never their values).
  */
-export function plannedResources(manifest: Manifest, image?: string): PlannedResource[] {
+export function plannedResources(
+  manifest: Manifest,
+  image?: string,
+  secrets: Readonly<Record<string, Record<string, string>>> = {},
+): PlannedResource[] {
   return Object.entries(manifest.resources).map(([name, r]) => ({
     name,
     isLoadBalanced: r.is_load_balanced,
@@ -25,6 +29,7 @@ export function plannedResources(manifest: Manifest, image?: string): PlannedRes
     configHash: r.config_hash,
     ...(r.code_fingerprint ? { codeFingerprint: r.code_fingerprint } : {}),
     ...(image ? { image } : {}),
+    ...(secrets[name] ? { secretFingerprints: secrets[name] } : {}),
   }));
 }
 
@@ -36,6 +41,8 @@ export async function deploymentRequest(input: {
   manifest?: Manifest;
   /** The worker image every endpoint runs (worker-image.ts). */
   image?: string;
+  /** Per resource, the fingerprints of its secrets (secrets.ts): never the values. */
+  secretFingerprints?: Record<string, Record<string, string>>;
   artifact?: { path: string; bytes: number };
   previous: Record<string, PreviousEndpoint>;
   who: Who;
@@ -50,7 +57,7 @@ export async function deploymentRequest(input: {
     environment: input.environment,
     target: { kind: input.target.kind, url: input.target.url },
     manifest: manifest ? { ...manifest } : {},
-    resources: manifest ? plannedResources(manifest, input.image) : [],
+    resources: manifest ? plannedResources(manifest, input.image, input.secretFingerprints) : [],
     previous: input.previous,
     artifact: artifact
       ? { path: artifact.path, bytes: artifact.bytes, sha256: await sha256OfFile(artifact.path) }

@@ -10,6 +10,9 @@ import { activateBuild } from './build-activation';
 import { TargetLookups } from './target-lookups';
 import { describe } from './reactor-context';
 import { CLOCK, systemClock, type Clock } from './clock';
+import { FlashError } from '../domain/errors';
+import type { PlannedResource } from '../domain/deployment/deployment.events';
+import type { ManifestResource } from '../../worker/contract/manifest';
 
 const KINDS = new Set<Work['kind']>(['activate-build', 'provision', 'collect-url', 'remove']);
 
@@ -167,6 +170,7 @@ export class ProvisioningReactor extends DeploymentReactor {
       endpointUnchanged(previous, r.planned, fingerprint);
     let endpointId = existing?.id;
     if (!unchanged) {
+      const secrets = this.secretValues(name, resource, r.planned, deploymentId);
       const volume = resource.networkVolume
         ? await this.lookups.volume(
             deploymentId,
@@ -192,6 +196,7 @@ export class ProvisioningReactor extends DeploymentReactor {
         // the code it runs: an update for a code change carries the new value, so the workers roll
         sourceFingerprint: r.planned.codeFingerprint ?? String(s.request.manifest.source_fingerprint ?? ''),
         apiKey: key,
+        secrets,
         ...(r.planned.image ? { image: r.planned.image } : {}),
         networkVolumeId: volume,
         existing: existing ? { id: existing.id, templateId: existing.templateId } : undefined,
@@ -211,6 +216,7 @@ export class ProvisioningReactor extends DeploymentReactor {
           keyFingerprint: fingerprint,
           ...(r.planned.codeFingerprint ? { codeFingerprint: r.planned.codeFingerprint } : {}),
           ...(r.planned.image ? { image: r.planned.image } : {}),
+          ...(r.planned.secretFingerprints ? { secretFingerprints: r.planned.secretFingerprints } : {}),
           at: this.now(),
         },
       },
@@ -228,5 +234,33 @@ export class ProvisioningReactor extends DeploymentReactor {
       },
       cause,
     );
+  }
+
+  /**
+   * The values of a resource's secrets, from what the door resolved for this process. Each must be the
+   * value the deployment planned with (its recorded fingerprint): a resumed deployment never sends another.
+   */
+  private secretValues(
+    name: string,
+    resource: ManifestResource,
+    planned: PlannedResource,
+    deploymentId: string,
+  ): Record<string, string> {
+    const values: Record<string, string> = {};
+    for (const [variable, source] of Object.entries(resource.secrets ?? {})) {
+      const secret = this.target.secrets.get(source);
+      if (!secret)
+        throw new FlashError(
+          'SECRET_MISSING',
+          `${name} needs ${source}, which this process was not given: set it in the environment (or --env-file) and resume deployment ${deploymentId}`,
+        );
+      if (secret.fingerprint !== planned.secretFingerprints?.[variable])
+        throw new FlashError(
+          'SECRET_CHANGED',
+          `${source} is not the value deployment ${deploymentId} was planned with: deploy again to send the new one`,
+        );
+      values[variable] = secret.value;
+    }
+    return values;
   }
 }

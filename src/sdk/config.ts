@@ -16,6 +16,7 @@ import {
   type EndpointSettings,
   type ScalerType,
 } from './endpoint-settings';
+import { ENV_NAME, secretRefSchema, type SecretRef } from './secrets';
 
 /** What every endpoint declares. Values must be literals, so `flash build` can read them without running the app. */
 export interface EndpointConfig {
@@ -31,8 +32,11 @@ export interface EndpointConfig {
   workers?: number | readonly [number, number];
   /** Seconds an idle worker stays up. Default 60. */
   idleTimeout?: number;
-  /** Environment variables for the workers. RUNPOD_* and FLASH_* are reserved. */
-  env?: Readonly<Record<string, string>>;
+  /**
+   * Environment variables for the workers. RUNPOD_* and FLASH_* are reserved. A value is a literal,
+   * `secret('NAME')` (the deployer's NAME, read at deploy time) or `runpodSecret('name')` (a RunPod secret).
+   */
+  env?: Readonly<Record<string, string | SecretRef>>;
   /** npm specs installed into the artifact: `name`, `name@range`, `name@file:path`. */
   dependencies?: readonly string[];
   /** OS packages the worker image should have (reported, not installed, on the local cloud). */
@@ -64,7 +68,10 @@ export interface NormalizedConfig {
   workersMin: number;
   workersMax: number;
   idleTimeout: number;
+  /** The literal values (a RunPod secret reference is one). */
   env: Record<string, string>;
+  /** Variables the deployer supplies at deploy time: variable → the deployer's variable it is read from. */
+  secrets: Record<string, string>;
   dependencies: DependencySpec[];
   systemDependencies: string[];
   networkVolume?: { name: string; size: number; datacenter?: string };
@@ -99,8 +106,10 @@ export const endpointConfigSchema = z
     idleTimeout: z.number().int().min(1).max(86_400).optional(),
     env: z
       .record(
-        z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an env name is letters, digits and _'),
-        z.string(),
+        z.string().regex(ENV_NAME, 'an env name is letters, digits and _'),
+        z.union([z.string(), secretRefSchema], {
+          error: "a value is a string, secret('NAME') or runpodSecret('name')",
+        }),
       )
       .refine((env) => !Object.keys(env).some((k) => RESERVED_ENV.test(k)), {
         message:
@@ -203,7 +212,7 @@ export function normalizeConfig(raw: unknown, kind: 'queue' | 'load_balanced'): 
       workersMin,
       workersMax,
       idleTimeout: c.idleTimeout ?? 60,
-      env: { ...(c.env ?? {}) },
+      ...splitEnv(c.env ?? {}),
       dependencies,
       systemDependencies: [...(c.systemDependencies ?? [])],
       ...(c.networkVolume ? { networkVolume: volumeOf(c.networkVolume, settings) } : {}),
@@ -211,6 +220,18 @@ export function normalizeConfig(raw: unknown, kind: 'queue' | 'load_balanced'): 
       settings,
     },
   };
+}
+
+/** Literal values apart from the deployer's secrets, which are kept by name only. */
+function splitEnv(
+  env: Readonly<Record<string, string | SecretRef>>,
+): Pick<NormalizedConfig, 'env' | 'secrets'> {
+  const literal: Record<string, string> = {};
+  const secrets: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env))
+    if (typeof value === 'string') literal[key] = value;
+    else secrets[key] = value.flashSecret;
+  return { env: literal, secrets };
 }
 
 /** The volume lives where it was put, else in the endpoint's first data center (else the target's default). */

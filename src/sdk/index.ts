@@ -30,4 +30,5 @@ export type { LoadBalancedEndpoint, RouteOptions } from './load-balanced-endpoin
 export type { GpuSpec, GpuPool, CpuFlavour } from './compute';
 export { EndpointDeclarationError, NotJsonError } from './sdk-errors';
 export { volumePath } from './volume';
+export { secret, runpodSecret, type SecretRef } from './secrets';
 export { reportProgress } from './progress';

@@ -14,10 +14,14 @@ describe('deploying where the chosen GPUs have no stock', () => {
 
   afterAll(stop);
 
-  it('warns, naming the resource, its pools and data centers, and deploys anyway', async () => {
+  it('warns in the plan and the deploy, naming the resource, its pools and data centers, and deploys anyway', async () => {
     writeFileSync(join(app, 'workers.ts'), GPU_WORKERS);
     expect(spawnSync(process.execPath, [BIN, 'cloud', 'start'], { env, timeout: 60_000 }).status).toBe(0);
     await setFaults({ outOfStock: [{ id: 'ADA_24', dataCenterId: 'EU-RO-1' }] });
+
+    const planned = flash(['deploy', '--env', 'main', '--plan']);
+    expect(planned.status).toBe(2);
+    expect(planned.stderr).toMatch(/WARNING: echo: no stock for ADA_24 in EU-RO-1; a deploy would go ahead/);
 
     const deployed = flash(['deploy', '--env', 'main']);
     const said = deployed.stdout + deployed.stderr;

@@ -109,6 +109,17 @@ describe('provisioning an endpoint', () => {
       .thenFails('KEY_NOT_ALLOWED');
   });
 
+  it('refuses an endpoint recorded with secrets other than the planned ones', () => {
+    const d = deploymentOf();
+    const provisioned = d.provisioned('gpu');
+    given([d.requested(), d.activated()])
+      .when({
+        type: 'RecordEndpointProvisioned',
+        data: { ...provisioned.data, secretFingerprints: { HF_TOKEN: 'scrypt:other' } },
+      })
+      .thenFails('SECRET_MISMATCH');
+  });
+
   it('refuses a second endpoint for a resource already provisioned as another', () => {
     const d = deploymentOf();
     given([d.requested(), d.activated(), d.provisioned('gpu')])

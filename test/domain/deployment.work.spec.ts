@@ -158,6 +158,7 @@ describe('planning the changes of a deploy', () => {
   it('creates the endpoint of a resource new to the environment', () => {
     expect(planChanges([caller(), worker()], {}, 'fp-1')).toEqual({
       actions: { api: 'created', gpu: 'created' },
+      reasons: {},
       removed: [],
     });
   });
@@ -165,6 +166,7 @@ describe('planning the changes of a deploy', () => {
   it('leaves a resource unchanged when its config and its key are the same', () => {
     expect(planChanges([caller(), worker()], before, 'fp-1')).toEqual({
       actions: { api: 'unchanged', gpu: 'unchanged' },
+      reasons: {},
       removed: [],
     });
   });
@@ -187,8 +189,26 @@ describe('planning the changes of a deploy', () => {
   it('removes the resources that left the app', () => {
     expect(planChanges([caller()], before, 'fp-1')).toEqual({
       actions: { api: 'unchanged' },
+      reasons: {},
       removed: ['gpu'],
     });
+  });
+
+  it('says what changed in each updated resource, a secret by name', () => {
+    const keyed = { ...before, gpu: { ...before.gpu, secretFingerprints: { HF_TOKEN: 'scrypt:1' } } };
+    const rotated = { ...worker(), secretFingerprints: { HF_TOKEN: 'scrypt:2', DB: 'scrypt:3' } };
+    expect(planChanges([caller(), rotated], keyed, 'fp-2')).toEqual({
+      actions: { api: 'updated', gpu: 'updated' },
+      reasons: { api: ['key'], gpu: ['secret DB', 'secret HF_TOKEN'] },
+      removed: [],
+    });
+    const same = { ...worker(), secretFingerprints: { HF_TOKEN: 'scrypt:1' } };
+    expect(planChanges([caller(), same], keyed, 'fp-1').actions).toEqual({
+      api: 'unchanged',
+      gpu: 'unchanged',
+    });
+    // a secret removed from the config rolls the endpoint too (its workers still have the value)
+    expect(planChanges([caller(), worker()], keyed, 'fp-1').reasons).toEqual({ gpu: ['secret HF_TOKEN'] });
   });
 });
 

@@ -46,6 +46,11 @@ export const manifestResourceSchema = z.object({
   flashboot: z.boolean().optional(),
   minCudaVersion: z.string().optional(),
   env: z.record(z.string(), z.string()).optional(),
+  /**
+   * Variables the deployer supplies at deploy time: variable → the deployer's variable it is read from
+   * (a flash-ledger addition). Only names: the values never reach the manifest.
+   */
+  secrets: z.record(z.string(), z.string()).optional(),
   /** `dataCenterId` absent: the deploy target's default data center. */
   networkVolume: z
     .object({ name: z.string(), size: z.number().int(), dataCenterId: z.string().optional() })

@@ -5,6 +5,12 @@ import type { EndpointObserver } from './endpoint-observer';
 
 export type { RunpodEndpoint, SpecInputs };
 
+/** A deployer's secret as this process resolved it: the value for the workers, the fingerprint for the ledger. */
+export interface SecretValue {
+  value: string;
+  fingerprint: string;
+}
+
 /**
  * Where a deployment goes: the local cloud or RunPod, through the same adapter; only URLs and key differ.
  * Built once, by the composition root (`app.module.ts`), and injected with `DEPLOY_TARGET`.
@@ -21,6 +27,11 @@ export interface DeployTarget {
   apiKey: string | undefined;
   /** A one-way fingerprint of `apiKey` for the ledger (null without a key): never the key. */
   keyFingerprint: string | null;
+  /**
+   * The deployer's secrets by their variable name, resolved by the door for the deployment it drives
+   * (`secret('NAME')` in a config). Held in memory only; empty until the door fills it.
+   */
+  secrets: Map<string, SecretValue>;
   /** The URL callers use for an endpoint (see docs/RUNPOD.md: `/v2/{id}` for queue, `/lb/{id}` locally). */
   urlFor(endpointId: string, loadBalanced: boolean): string;
   /** A manifest resource as the control plane's endpoint input. */

@@ -65,6 +65,7 @@ export function deployTarget(options: TargetOptions): DeployTarget {
     observe,
     apiKey: options.apiKey,
     keyFingerprint: options.apiKey ? keyFingerprint(options.apiKey) : null,
+    secrets: new Map(),
     specFor: endpointSpec,
     endpointsOf: async (app, environment) => {
       const found = await control.findApp(app);

@@ -42,6 +42,8 @@ export interface SpecInputs {
   sourceFingerprint: string;
   /** The deployer's key; put in the env only when the resource makes remote calls. */
   apiKey?: string;
+  /** The values of the resource's `secrets` (variable → value), resolved from the deployer's environment. */
+  secrets?: Readonly<Record<string, string>>;
   /** The worker image (FLASH_WORKER_IMAGE); a deployment recorded before images were: the local default. */
   image?: string;
   networkVolumeId?: string;
@@ -55,7 +57,7 @@ export interface SpecInputs {
 export function endpointSpec(i: SpecInputs): { spec: EndpointSpec; keyInjected: boolean } {
   const r = i.resource;
   const lb = r.is_load_balanced;
-  const env: EnvVar[] = Object.entries(r.env ?? {}).map(([key, value]) => ({ key, value }));
+  const env: EnvVar[] = Object.entries({ ...r.env, ...i.secrets }).map(([key, value]) => ({ key, value }));
   env.push(
     { key: 'FLASH_RESOURCE_NAME', value: i.resourceName },
     { key: 'FLASH_APP', value: i.app },

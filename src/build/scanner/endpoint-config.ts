@@ -2,10 +2,33 @@ import type * as TS from 'typescript';
 import { normalizeConfig } from '../../sdk/config';
 import type { BuildProblem } from '../build-errors';
 import type { FoundEndpoint } from './endpoint-finder';
-import { problemAt } from './program-queries';
+import { runpodSecret, secret } from '../../sdk/secrets';
+import { problemAt, resolveSymbol } from './program-queries';
 import type { ScannedEndpoint } from './scan-types';
-import { staticValue } from './static-value';
+import { staticValue, type StaticCalls } from './static-value';
 import type { AppProgram } from './ts-program';
+
+/** The SDK calls a config may hold, made by the SDK's own functions so the build reads what the app gets. */
+const READABLE_CALLS: Record<string, (args: unknown[]) => unknown> = {
+  secret: ([name]) => secret(String(name)),
+  runpodSecret: ([name]) => runpodSecret(String(name)),
+};
+
+const callsByApp = new WeakMap<AppProgram, StaticCalls>();
+
+function sdkCalls(app: AppProgram): StaticCalls {
+  const known = callsByApp.get(app);
+  if (known) return known;
+  const moduleSymbol = app.checker.getSymbolAtLocation(app.sdkIndex);
+  const calls = new Map<TS.Symbol, (args: unknown[]) => unknown>();
+  for (const exported of moduleSymbol ? app.checker.getExportsOfModule(moduleSymbol) : []) {
+    const make = READABLE_CALLS[exported.name];
+    const symbol = make && resolveSymbol(app, exported);
+    if (make && symbol) calls.set(symbol, make);
+  }
+  callsByApp.set(app, calls);
+  return calls;
+}
 
 /** An endpoint's config as written, once it has been read without running it and found valid. */
 export interface ScannedConfig {
@@ -34,7 +57,7 @@ export function readConfig(
     );
     return undefined;
   }
-  const read = staticValue(app.ts, app.checker, configArg);
+  const read = staticValue(app.ts, app.checker, configArg, sdkCalls(app));
   if (!read.ok) {
     problems.push(
       problemAt(

@@ -9,11 +9,18 @@ type StaticFailure = Extract<StaticResult, { ok: false }>;
 const NOT_STATIC =
   'must be a literal value (a string, number, boolean, array or object, or a const holding one): the build reads it without running your code';
 
+/**
+ * SDK functions whose call the build may read: the function's symbol → what its literal arguments make.
+ * `secret('HF_TOKEN')` is the one way a config names a value the build must not see.
+ */
+export type StaticCalls = ReadonlyMap<TS.Symbol, (args: unknown[]) => unknown>;
+
 /** `seen`: the declarations already followed, so a const that refers back to itself fails, not loops. */
 interface Evaluation {
   ts: typeof TS;
   checker: TS.TypeChecker;
   seen: Set<TS.Node>;
+  calls: StaticCalls;
 }
 
 const succeed = (value: unknown): StaticResult => ({ ok: true, value });
@@ -30,9 +37,9 @@ export function staticValue(
   ts: typeof TS,
   checker: TS.TypeChecker,
   node: TS.Expression,
-  seen = new Set<TS.Node>(),
+  calls: StaticCalls = new Map(),
 ): StaticResult {
-  return evaluate({ ts, checker, seen }, node);
+  return evaluate({ ts, checker, seen: new Set(), calls }, node);
 }
 
 function evaluate(ev: Evaluation, node: TS.Expression): StaticResult {
@@ -51,6 +58,7 @@ function evaluate(ev: Evaluation, node: TS.Expression): StaticResult {
   if (ts.isArrayLiteralExpression(node)) return readArray(ev, node);
   if (ts.isObjectLiteralExpression(node)) return readObject(ev, node);
   if (ts.isIdentifier(node) || ts.isPropertyAccessExpression(node)) return readReference(ev, node);
+  if (ts.isCallExpression(node)) return readCall(ev, node);
   return readLiteral(ts, node);
 }
 
@@ -62,6 +70,26 @@ function readLiteral(ts: typeof TS, node: TS.Expression): StaticResult {
   if (node.kind === ts.SyntaxKind.FalseKeyword) return succeed(false);
   if (node.kind === ts.SyntaxKind.NullKeyword) return succeed(null);
   return fail(node);
+}
+
+/** A call of one of the SDK's readable functions (`secret`, `runpodSecret`) with literal arguments. */
+function readCall(ev: Evaluation, node: TS.CallExpression): StaticResult {
+  const { ts, checker } = ev;
+  let symbol = checker.getSymbolAtLocation(node.expression);
+  if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
+  const make = symbol && ev.calls.get(symbol);
+  if (!make) return fail(node);
+  const args: unknown[] = [];
+  for (const arg of node.arguments) {
+    const read = evaluate(ev, arg);
+    if (!read.ok) return read;
+    args.push(read.value);
+  }
+  try {
+    return succeed(make(args));
+  } catch (error) {
+    return fail(node, (error as Error).message);
+  }
 }
 
 function readNegation(ev: Evaluation, node: TS.PrefixUnaryExpression): StaticResult {
@@ -197,5 +225,11 @@ function readReference(ev: Evaluation, node: TS.Identifier | TS.PropertyAccessEx
     const value = checker.getConstantValue(declaration);
     if (value !== undefined) return succeed(value);
   }
+  const fromEnv = /^process\.env\.([A-Za-z_][A-Za-z0-9_]*)$/.exec(node.getText());
+  if (fromEnv)
+    return fail(
+      node,
+      `reads the build machine's environment, which the build never does: for a secret, write secret('${fromEnv[1]}') (read when you deploy, never stored)`,
+    );
   return fail(node);
 }

@@ -21,6 +21,8 @@ export interface DeployOptions {
   lockTimeout?: number;
   json?: boolean;
   wide?: boolean;
+  /** A `.env` file read for the app's `secret()`s before the environment. */
+  envFile?: string;
 }
 
 /** Progress per recorded event, and the step the deployment is in. */
@@ -100,7 +102,13 @@ export async function deployCommand(
     const app = named ? undefined : locateApp(dir, options.app);
     const result = await interruptible(progress, target, (signal, onStart) =>
       resume(
-        { ...(named ? { deploymentId: named } : {}), ...(app ? { app } : {}), environment, target },
+        {
+          ...(named ? { deploymentId: named } : {}),
+          ...(app ? { app } : {}),
+          environment,
+          target,
+          ...(options.envFile ? { envFile: options.envFile } : {}),
+        },
         watch(signal, onStart),
       ),
     );
@@ -118,6 +126,7 @@ export async function deployCommand(
         target,
         force: Boolean(options.force),
         ...(options.lockTimeout !== undefined ? { lockTimeout: options.lockTimeout } : {}),
+        ...(options.envFile ? { envFile: options.envFile } : {}),
       },
       watch(signal, onStart),
     ),

@@ -9,17 +9,26 @@ const MARK = { created: '+', updated: '~', unchanged: '=', removed: '-' } as con
 
 /**
  * `flash deploy --plan`: builds, compares with what the environment holds (config hash, code
- * fingerprint, injected key, worker image), prints the image and the changes, and exits 0 with none and 2 with some. Records nothing.
+ * fingerprint, injected key, worker image, secret fingerprints), prints the image and the changes with
+ * what changed in each, and exits 0 with none and 2 with some. Records nothing.
  */
 export async function planCommand(
   dir: string | undefined,
   environment: string,
   kind: TargetKind,
-  options: { app?: string; json?: boolean; wide?: boolean },
+  options: { app?: string; json?: boolean; wide?: boolean; envFile?: string },
 ): Promise<void> {
   const app = locateApp(dir, options.app);
-  const { changes, actions, removed, image } = await plan(app, environment, kind, progressOn(options.json));
-  if (options.json) printJson({ ok: true, app: app.name, environment, changes, actions, removed, image });
+  const progress = progressOn(options.json);
+  const { changes, actions, reasons, removed, image } = await plan(
+    app,
+    environment,
+    kind,
+    progress,
+    options.envFile,
+  );
+  if (options.json)
+    printJson({ ok: true, app: app.name, environment, changes, actions, reasons, removed, image });
   else {
     const c = stdoutColors();
     console.log(
@@ -37,10 +46,15 @@ export async function planCommand(
             ? c.red(text)
             : text;
     printTable(
-      [{ header: ' ', style }, { header: 'resource' }, { header: 'action' }],
+      [{ header: ' ', style }, { header: 'resource' }, { header: 'action' }, { header: 'what changed' }],
       [
-        ...Object.entries(actions).map(([name, action]) => [MARK[action], name, action]),
-        ...removed.map((name) => [MARK.removed, name, 'removed']),
+        ...Object.entries(actions).map(([name, action]) => [
+          MARK[action],
+          name,
+          action,
+          (reasons[name] ?? []).join(', '),
+        ]),
+        ...removed.map((name) => [MARK.removed, name, 'removed', '']),
       ],
       options.wide,
     );

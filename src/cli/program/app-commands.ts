@@ -50,6 +50,10 @@ export function addAppCommands(program: Command): void {
     )
     .option('--force', 'deploy even when nothing changed (records a new version)')
     .option(
+      '--env-file <path>',
+      "a .env file with the values of the app's secret('NAME')s (read before the environment; never stored)",
+    )
+    .option(
       '--lock-timeout <seconds>',
       'wait this long for an environment another deployment holds',
       wholeNumber('--lock-timeout'),

@@ -2,6 +2,7 @@ import type { CommandOf } from './deployment.commands';
 import type { DeploymentEvent } from './deployment.events';
 import { active, fail, resourceOf } from './deployment.guards';
 import type { Deployment } from './deployment.state';
+import { sameFingerprints } from './deployment.work';
 
 export function recordBuildActivated(
   cmd: CommandOf<'RecordBuildActivated'>,
@@ -41,6 +42,11 @@ export function recordEndpointProvisioned(
     return fail('KEY_NOT_ALLOWED', `${resource} makes no remote calls but was given a key`);
   if (r.planned.makesRemoteCalls && action !== 'unchanged' && !r.keyFingerprint)
     return fail('KEY_NOT_RECORDED', `${resource} makes remote calls: record KeyInjected before its endpoint`);
+  if (!sameFingerprints(r.planned.secretFingerprints, cmd.data.secretFingerprints))
+    return fail(
+      'SECRET_MISMATCH',
+      `${resource} was provisioned with secrets other than the ones its deployment planned`,
+    );
   return [{ type: 'EndpointProvisioned', data: cmd.data }];
 }
 

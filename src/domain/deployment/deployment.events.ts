@@ -16,6 +16,8 @@ export const plannedResourceSchema = z.object({
   codeFingerprint: z.string().optional(),
   /** The worker image its endpoint runs (FLASH_WORKER_IMAGE); a change rolls its workers. */
   image: z.string().optional(),
+  /** Variable → one-way fingerprint of the deployer's secret it gets (never the value); a change rolls it. */
+  secretFingerprints: z.record(z.string(), z.string()).optional(),
 });
 export type PlannedResource = z.infer<typeof plannedResourceSchema>;
 
@@ -27,6 +29,7 @@ export const previousEndpointSchema = z.object({
   codeFingerprint: z.string().optional(),
   /** Absent for endpoints recorded before images were. */
   image: z.string().optional(),
+  secretFingerprints: z.record(z.string(), z.string()).optional(),
 });
 export type PreviousEndpoint = z.infer<typeof previousEndpointSchema>;
 
@@ -88,6 +91,8 @@ export const endpointProvisioned = z.object({
     keyFingerprint: z.string().nullable(),
     codeFingerprint: z.string().optional(),
     image: z.string().optional(),
+    /** The fingerprints of the secrets its workers got: the planned ones. */
+    secretFingerprints: z.record(z.string(), z.string()).optional(),
     at,
   }),
 });

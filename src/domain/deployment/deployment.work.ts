@@ -41,22 +41,44 @@ export function pendingWork(state: Deployment): Work[] {
 
 export type PlannedAction = 'created' | 'updated' | 'unchanged';
 
+/** Two sets of secret fingerprints (variable → fingerprint) are the same; none and empty are alike. */
+export function sameFingerprints(
+  a: Readonly<Record<string, string>> | undefined,
+  b: Readonly<Record<string, string>> | undefined,
+): boolean {
+  const left = Object.entries(a ?? {});
+  return left.length === Object.keys(b ?? {}).length && left.every(([k, v]) => b?.[k] === v);
+}
+
 /**
- * Whether a deploy leaves the endpoint a resource already has as it is: the same config hash, the same
- * code fingerprint, the same injected key (none for a resource that makes no remote calls) and the same
- * worker image (where the inventory knows the one it runs).
+ * Why a deploy changes the endpoint a resource already has, in words a plan prints: its config, its
+ * code, its injected key (none for a resource that makes no remote calls), its worker image (where the
+ * inventory knows the one it runs), or a secret (`secret HF_TOKEN`: added, changed or removed).
  */
+export function changeReasons(
+  before: PreviousEndpoint,
+  resource: PlannedResource,
+  keyFingerprint: string | null,
+): string[] {
+  const reasons: string[] = [];
+  if (before.configHash !== resource.configHash) reasons.push('config');
+  if (before.codeFingerprint !== resource.codeFingerprint) reasons.push('code');
+  if (before.keyFingerprint !== (resource.makesRemoteCalls ? keyFingerprint : null)) reasons.push('key');
+  if (before.image !== undefined && before.image !== resource.image) reasons.push('image');
+  const old = before.secretFingerprints ?? {};
+  const now = resource.secretFingerprints ?? {};
+  for (const name of [...new Set([...Object.keys(old), ...Object.keys(now)])].sort())
+    if (old[name] !== now[name]) reasons.push(`secret ${name}`);
+  return reasons;
+}
+
+/** Whether a deploy leaves the endpoint a resource already has as it is: nothing in `changeReasons`. */
 export function endpointUnchanged(
   before: PreviousEndpoint,
   resource: PlannedResource,
   keyFingerprint: string | null,
 ): boolean {
-  return (
-    before.configHash === resource.configHash &&
-    before.codeFingerprint === resource.codeFingerprint &&
-    before.keyFingerprint === (resource.makesRemoteCalls ? keyFingerprint : null) &&
-    (before.image === undefined || before.image === resource.image)
-  );
+  return changeReasons(before, resource, keyFingerprint).length === 0;
 }
 
 /**
@@ -68,13 +90,20 @@ export function planChanges(
   resources: readonly PlannedResource[],
   previous: Readonly<Record<string, PreviousEndpoint>>,
   keyFingerprint: string | null,
-): { actions: Record<string, PlannedAction>; removed: string[] } {
+): {
+  actions: Record<string, PlannedAction>;
+  /** Per updated resource, what changed (`changeReasons`). */
+  reasons: Record<string, string[]>;
+  removed: string[];
+} {
   const actions: Record<string, PlannedAction> = {};
+  const reasons: Record<string, string[]> = {};
   for (const r of resources) {
     const before = previous[r.name];
-    if (!before) actions[r.name] = 'created';
-    else actions[r.name] = endpointUnchanged(before, r, keyFingerprint) ? 'unchanged' : 'updated';
+    const why = before ? changeReasons(before, r, keyFingerprint) : [];
+    actions[r.name] = !before ? 'created' : why.length === 0 ? 'unchanged' : 'updated';
+    if (why.length > 0) reasons[r.name] = why;
   }
   const names = new Set(resources.map((r) => r.name));
-  return { actions, removed: Object.keys(previous).filter((n) => !names.has(n)) };
+  return { actions, reasons, removed: Object.keys(previous).filter((n) => !names.has(n)) };
 }

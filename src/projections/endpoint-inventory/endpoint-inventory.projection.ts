@@ -11,6 +11,8 @@ export interface InventoryEndpoint {
   codeFingerprint?: string;
   /** The worker image it runs (absent for endpoints deployed before images were recorded). */
   image?: string;
+  /** Variable → fingerprint of each deployer's secret it got (never the value). */
+  secretFingerprints?: Record<string, string>;
   /** Known once the deployment collected it. */
   url?: string;
   /** The deployment that last provisioned it. */
@@ -35,8 +37,9 @@ function evolve(view: EndpointInventoryView, { event }: ProjectedEvent): Endpoin
       return { ...view, deployments: withEntry(view.deployments, deploymentId, { app, environment }) };
     }
     case 'EndpointProvisioned': {
-      const { deploymentId, resource, endpointId, configHash, keyFingerprint, codeFingerprint, image, at } =
+      const { deploymentId, resource, endpointId, configHash, keyFingerprint, codeFingerprint, image } =
         event.data;
+      const { secretFingerprints, at } = event.data;
       return change(view, deploymentId, (endpoints) => {
         const url = endpoints[resource]?.endpointId === endpointId ? endpoints[resource]?.url : undefined;
         const endpoint = {
@@ -45,6 +48,7 @@ function evolve(view: EndpointInventoryView, { event }: ProjectedEvent): Endpoin
           keyFingerprint,
           ...(codeFingerprint ? { codeFingerprint } : {}),
           ...(image ? { image } : {}),
+          ...(secretFingerprints ? { secretFingerprints } : {}),
           deploymentId,
           updatedAt: at,
         };
@@ -100,7 +104,10 @@ export function previousEndpoints(
   const endpoints = view.environments[environmentKey(app, environment)] ?? {};
   return Object.fromEntries(
     Object.entries(endpoints).map(
-      ([resource, { endpointId, configHash, keyFingerprint, codeFingerprint, image }]) => [
+      ([
+        resource,
+        { endpointId, configHash, keyFingerprint, codeFingerprint, image, secretFingerprints },
+      ]) => [
         resource,
         {
           endpointId,
@@ -108,6 +115,7 @@ export function previousEndpoints(
           keyFingerprint,
           ...(codeFingerprint ? { codeFingerprint } : {}),
           ...(image ? { image } : {}),
+          ...(secretFingerprints ? { secretFingerprints } : {}),
         },
       ],
     ),
