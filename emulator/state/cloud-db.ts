@@ -18,7 +18,8 @@ CREATE TABLE IF NOT EXISTS jobs (
 CREATE INDEX IF NOT EXISTS jobs_by_endpoint ON jobs (endpoint_id);
 `;
 
-export type RecordKind = 'app' | 'environment' | 'build' | 'upload' | 'template' | 'endpoint' | 'volume';
+export type RecordKind =
+  'app' | 'environment' | 'build' | 'upload' | 'template' | 'endpoint' | 'volume' | 'secret';
 
 /** One line of the cloud's log. */
 export type CloudLog = (message: string, fields?: Record<string, unknown>) => void;

@@ -6,6 +6,7 @@ import {
   type BuildRecord,
   type EndpointRecord,
   type EnvironmentRecord,
+  type SecretRecord,
   type TemplateRecord,
   type UploadRecord,
   type VolumeRecord,
@@ -19,6 +20,7 @@ type Kinds = {
   template: TemplateRecord;
   endpoint: EndpointRecord;
   volume: VolumeRecord;
+  secret: SecretRecord;
 };
 
 /** The control plane's records, in memory and written through to SQLite, so a restart keeps them. */
@@ -31,6 +33,7 @@ export class ControlState {
     template: new Map(),
     endpoint: new Map(),
     volume: new Map(),
+    secret: new Map(),
   };
 
   constructor(
@@ -66,7 +69,7 @@ export class ControlState {
     return this.maps[kind].delete(id);
   }
 
-  newId(kind: 'endpoint' | 'template' | 'volume' | 'worker' | 'uuid'): string {
+  newId(kind: 'endpoint' | 'template' | 'volume' | 'secret' | 'worker' | 'uuid'): string {
     if (kind === 'uuid') return randomUUID();
     return shortId(kind === 'endpoint' || kind === 'worker' ? 14 : 10, randomBytes);
   }
@@ -85,6 +88,11 @@ export class ControlState {
 
   buildsOf(appId: string): BuildRecord[] {
     return this.list('build').filter((b) => b.appId === appId);
+  }
+
+  /** The account secret of that name (names are unique, compared exactly). */
+  secretByName(name: string): SecretRecord | undefined {
+    return this.list('secret').find((s) => s.name === name);
   }
 
   endpointsOf(environmentId: string): EndpointRecord[] {

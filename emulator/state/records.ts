@@ -81,6 +81,19 @@ export interface VolumeRecord {
   dataCenterId: string;
 }
 
+/**
+ * An account secret (RunPod's REST v2 `/v2/account/secrets`). The value lives here and in the cloud's
+ * database only: routes answer the metadata (`secretMetadata`), and workers get the value at boot.
+ */
+export interface SecretRecord {
+  id: string;
+  name: string;
+  description: string | null;
+  value: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 
 /** RunPod-shaped ids: 14 lower-case alphanumerics for endpoints and workers, 10 for templates and volumes. */

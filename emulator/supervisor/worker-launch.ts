@@ -2,8 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ControlState } from '../state/control-state';
-import type { EndpointRecord } from '../state/records';
+import type { EndpointRecord, EnvVar } from '../state/records';
 import { freePort } from '../../worker/contract/free-port';
+import { withAccountSecrets } from './account-secrets';
 import { containerWorker, imagePresent, type ContainerRuntime } from './container-worker';
 import type { WorkerProcess } from './worker-process';
 import { recordWorker } from './worker-records';
@@ -24,6 +25,8 @@ export interface LaunchInput {
   pingIntervalMs: number;
   /** True once the cloud stops: a worker prepared meanwhile is not started. */
   closed: () => boolean;
+  /** The cloud's log: a reference to an account secret that does not exist is told there. */
+  log?: (message: string, fields?: Record<string, unknown>) => void;
 }
 
 export type Launch = { ok: true; worker: WorkerProcess } | { ok: false; problem?: string };
@@ -39,6 +42,24 @@ function artifactOf(state: ControlState, endpoint: EndpointRecord) {
   // a live worker (flash dev) runs the code each request ships: it needs no artifact
   const live = (template?.env ?? []).some((v) => v.key === 'FLASH_ENDPOINT_TYPE' && v.value === 'live');
   return { template, live, artifact: upload?.received ? upload.path : undefined };
+}
+
+/**
+ * The template's env with RunPod's account-secret references resolved now, at boot: a rotated secret
+ * reaches the next worker. A missing secret leaves its reference as it is, with one line in the cloud's
+ * log naming the endpoint and the secret (never a value).
+ */
+function bootEnv(input: LaunchInput, env: readonly EnvVar[]): EnvVar[] {
+  const { state, endpoint } = input;
+  return withAccountSecrets(env, {
+    valueOf: (name) => state.secretByName(name)?.value,
+    onMissing: (secret) =>
+      input.log?.('a worker refers to an account secret that does not exist: its reference is left as is', {
+        endpoint: endpoint.name,
+        endpointId: endpoint.id,
+        secret,
+      }),
+  });
 }
 
 /**
@@ -70,7 +91,7 @@ export async function launchWorker(input: LaunchInput): Promise<Launch> {
   const envInput: WorkerEnvInput = {
     cloudUrl: input.cloudUrl,
     endpoint,
-    templateEnv: template?.env ?? [],
+    templateEnv: bootEnv(input, template?.env ?? []),
     workerId: id,
     ports,
     pingIntervalMs: input.pingIntervalMs,

@@ -90,6 +90,7 @@ export class WorkerSpawner {
         runtime: this.options.runtime,
         pingIntervalMs: this.options.pingIntervalMs ?? 10_000,
         closed: () => this.stopped,
+        log: this.options.log,
       });
       if (!launch.ok) {
         if (launch.problem) this.problems.set(endpoint.id, launch.problem);

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { appOption, target } from './options';
 
 /** The apps and environments of a target: list them (ledger and target side by side) and delete them. */
@@ -48,5 +48,46 @@ export function addAccountCommands(program: Command): void {
     .option('--json', 'print the result as JSON')
     .action(async (environment: string, options) =>
       (await import('../commands/env.command')).envDeleteCommand(environment, options),
+    );
+  addSecretCommands(program);
+}
+
+/**
+ * RunPod account secrets (`runpodSecret('name')` in a config refers to one): set, list, delete. A value
+ * is read from stdin or a hidden prompt, never from the command line.
+ */
+function addSecretCommands(program: Command): void {
+  const secret = program
+    .command('secret')
+    .description("the account's RunPod secrets, which workers get at boot through runpodSecret('name')");
+  secret
+    .command('set')
+    .argument('<name>', "the secret's name, as runpodSecret('name') refers to it")
+    .description(
+      'create the secret, or rotate it when it exists; the value is read from stdin or a hidden prompt',
+    )
+    .option('--description <text>', 'what the secret is for')
+    .addOption(new Option('--value <value>', 'refused: values never go on the command line').hideHelp())
+    .addOption(target())
+    .option('--json', 'print the result as JSON (never the value)')
+    .action(async (name: string, options) =>
+      (await import('../commands/secret.command')).secretSetCommand(name, options),
+    );
+  secret
+    .command('list')
+    .description('every secret: name, description, created, updated (values are never shown)')
+    .addOption(target())
+    .option('--json', 'print the secrets as one JSON document')
+    .option('--wide', 'print tables in full, whatever the terminal width')
+    .action(async (options) => (await import('../commands/secret.command')).secretListCommand(options));
+  secret
+    .command('delete')
+    .argument('<name>', "the secret's name")
+    .description('delete the secret; workers that start afterwards get its reference unresolved')
+    .addOption(target())
+    .option('-y, --yes', 'do not ask for confirmation (needed when not on a terminal)')
+    .option('--json', 'print the result as JSON')
+    .action(async (name: string, options) =>
+      (await import('../commands/secret.command')).secretDeleteCommand(name, options),
     );
 }
