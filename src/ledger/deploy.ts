@@ -5,7 +5,9 @@ import { FlashError } from '../domain/errors';
 import { previousEndpoints } from '../projections';
 import { manifestSchema } from '../../worker/contract/manifest';
 import { GetDeploymentHistory, GetEndpointInventory } from '../projections/queries';
+import { keepArtifact } from './artifacts';
 import { warnUnavailable } from './availability';
+import { collectGarbage } from './gc';
 import { build, type AppRef } from './build';
 import type { Ledger, OnEvent } from './ledger';
 import { waitForLock } from './lock-wait';
@@ -49,14 +51,14 @@ export type DeployResult =
 export const resumeHint = (deploymentId: string, target: TargetKind): string =>
   `flash deploy --resume ${deploymentId}${target === 'local' ? '' : ` --target ${target}`}`;
 
-function refused(outcome: Extract<RequestOutcome, { ok: false }>, deploymentId: string): FlashError {
+export function refused(outcome: Extract<RequestOutcome, { ok: false }>, deploymentId: string): FlashError {
   return new FlashError(outcome.code, outcome.message, {
     details: { deploymentId, ...(outcome.details ?? {}) },
   });
 }
 
 /** Drives a deployment that holds its environment to its end; an abort ends it DEPLOYMENT_INTERRUPTED. */
-async function watchToEnd(
+export async function watchToEnd(
   ledger: Ledger,
   deploymentId: string,
   target: TargetKind,
@@ -127,6 +129,9 @@ export function deploy(input: DeployInput, watch: Watch): Promise<DeployResult> 
       at: ledger.now(),
     });
     await warnUnavailable(target.control, built.manifest, watch.progress);
+    // kept by content in $FLASH_HOME: a rebuild cannot change it under a resume, and rollback finds it
+    const kept = await keepArtifact(built.artifactPath);
+    request.artifact.path = kept.path;
     watch.progress.line(
       `deploying ${app.name} to ${environment} on ${target.kind} (${target.url}), deployment ${request.deploymentId}`,
     );
@@ -135,8 +140,18 @@ export function deploy(input: DeployInput, watch: Watch): Promise<DeployResult> 
     watch.onStart?.(request.deploymentId);
     watch.progress.step('uploading the build');
     const state = await watchToEnd(ledger, request.deploymentId, input.target, watch);
+    if (state.status === 'succeeded') await collectQuietly(ledger);
     return { kind: 'ran', deploymentId: request.deploymentId, version: outcome.version, state };
   });
+}
+
+/** After a deploy: the artifacts past every environment's retention go (a failure only skips this). */
+export async function collectQuietly(ledger: Ledger): Promise<void> {
+  try {
+    await collectGarbage({ view: await ledger.query(new GetDeploymentHistory()) });
+  } catch {
+    // a bad FLASH_ARTIFACT_RETENTION or an unreadable folder must not fail a deploy that succeeded
+  }
 }
 
 export interface ResumeInput {

@@ -45,6 +45,8 @@ export async function deploymentRequest(input: {
   secretFingerprints?: Record<string, Record<string, string>>;
   artifact?: { path: string; bytes: number };
   previous: Record<string, PreviousEndpoint>;
+  /** The version a rollback restores. */
+  rollbackOf?: { version: number; deploymentId: string };
   who: Who;
   at: string;
   deploymentId?: string;
@@ -63,6 +65,7 @@ export async function deploymentRequest(input: {
       ? { path: artifact.path, bytes: artifact.bytes, sha256: await sha256OfFile(artifact.path) }
       : { path: '', bytes: 0, sha256: '' },
     keyFingerprint: input.target.keyFingerprint,
+    ...(input.rollbackOf ? { rollbackOf: input.rollbackOf } : {}),
     requestedBy: input.who.requestedBy,
     host: input.who.host,
     gitCommit: input.who.gitCommit,

@@ -38,6 +38,7 @@ const record = (deploymentId: string, changes: Partial<DeploymentRecord> = {}): 
   rejection: null,
   resumedBy: null,
   resumedAt: null,
+  artifactSha256: 'a1b2c3',
   resources: {},
   actions: { created: 0, updated: 0, unchanged: 0, removed: 0 },
   ...changes,

@@ -26,7 +26,7 @@ export interface DeployOptions {
 }
 
 /** Progress per recorded event, and the step the deployment is in. */
-function onEvent(progress: Progress) {
+export function onEvent(progress: Progress) {
   return (event: DeploymentEvent): void => {
     const line = progressLine(event);
     if (line) progress.line(line);
@@ -39,7 +39,7 @@ function onEvent(progress: Progress) {
  * Runs a use case with Ctrl-C stopping the deployment cleanly (a second Ctrl-C quits at once); `run` gets
  * the signal and the callback that learns the deployment's id.
  */
-async function interruptible<T>(
+export async function interruptible<T>(
   progress: Progress,
   target: TargetKind,
   run: (signal: AbortSignal, onStart: (deploymentId: string) => void) => Promise<T>,

@@ -58,7 +58,8 @@ export async function historyCommand(options: HistoryOptions): Promise<void> {
       r.gitCommit ? r.gitCommit.slice(0, 8) : '-',
       r.status + (r.failure ? ` (${r.failure.code})` : r.rejection ? ` (${r.rejection.code})` : ''),
       seconds(r.durationMs),
-      `+${r.actions.created} ~${r.actions.updated} =${r.actions.unchanged} -${r.actions.removed}`,
+      `+${r.actions.created} ~${r.actions.updated} =${r.actions.unchanged} -${r.actions.removed}` +
+        (r.rollbackOf ? ` (rollback to v${r.rollbackOf.version})` : ''),
       options.wide ? r.deploymentId : r.deploymentId.slice(0, 8),
     ]),
     options.wide,

@@ -66,6 +66,30 @@ export function addAppCommands(program: Command): void {
     });
 
   program
+    .command('rollback')
+    .argument('[dir]', "the app's folder (default: the app around the current folder)")
+    .description(
+      "deploy an earlier version's manifest and artifact again (default: the succeeded version before the current one)",
+    )
+    .addOption(appOption())
+    .addOption(envOption())
+    .addOption(target())
+    .option('--to <version>', 'the version to restore, e.g. v3 (see flash history)')
+    .option('--plan', 'show what would change and exit: 0 with no change, 2 with changes')
+    .option('--env-file <path>', "a .env file with the values of the version's secret('NAME')s")
+    .option(
+      '--lock-timeout <seconds>',
+      'wait this long for an environment another deployment holds',
+      wholeNumber('--lock-timeout'),
+      0,
+    )
+    .option('--json', 'print the result as JSON')
+    .option('--wide', 'print tables in full, whatever the terminal width')
+    .action(async (dir: string | undefined, options) =>
+      (await import('../commands/rollback.command')).rollbackCommand(dir, options),
+    );
+
+  program
     .command('undeploy')
     .argument('[dir]', "the app's folder (default: the app around the current folder)")
     .description("delete every endpoint of the app's environment; exits 1 if any survives")

@@ -5,6 +5,16 @@ import { appOption } from './options';
 /** The commands that read the ledger: history, audit, replay, events, and the views and file behind them. */
 export function addLedgerCommands(program: Command): void {
   program
+    .command('gc')
+    .description(
+      "remove stored build artifacts past each environment's retention (FLASH_ARTIFACT_RETENTION, default 10 versions)",
+    )
+    .option('--keep <versions>', 'versions of each environment to keep', positiveInteger('--keep'))
+    .option('--dry-run', 'say what would be removed, remove nothing')
+    .option('--json', 'print the result as JSON')
+    .action(async (options) => (await import('../commands/gc.command')).gcCommand(options));
+
+  program
     .command('history')
     .description("the app's deployments: version, time, who, git commit, status, duration, changes")
     .addOption(appOption())

@@ -52,6 +52,8 @@ export const deploymentRequested = z.object({
     artifact: z.object({ path: z.string(), sha256: z.string(), bytes: z.number().int().nonnegative() }),
     /** Fingerprint of the API key that callers get; null when none is available. */
     keyFingerprint: z.string().nullable(),
+    /** Set when this deployment puts back an earlier version's manifest and artifact (`flash rollback`). */
+    rollbackOf: z.object({ version: z.number().int().min(1), deploymentId: id }).optional(),
     requestedBy: z.string(),
     host: z.string(),
     gitCommit: z.string().nullable(),

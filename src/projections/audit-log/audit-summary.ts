@@ -6,8 +6,10 @@ const count = (n: number, what: string): string => `${n} ${what}${n === 1 ? '' :
 export function summarize(event: DomainEvent): string {
   switch (event.type) {
     case 'DeploymentRequested': {
-      const { app, environment, target, resources, requestedBy, host, gitCommit } = event.data;
+      const { app, environment, target, resources, requestedBy, host, gitCommit, rollbackOf } = event.data;
       const commit = gitCommit ? ` at commit ${gitCommit.slice(0, 12)}` : '';
+      if (rollbackOf)
+        return `rollback of ${app}.${environment} to v${rollbackOf.version} (${count(resources.length, 'resource')}) on ${target.kind} requested by ${requestedBy} on ${host}`;
       return `deploy of ${app}.${environment} (${count(resources.length, 'resource')}) to ${target.kind} requested by ${requestedBy} on ${host}${commit}`;
     }
     case 'DeploymentRejected':

@@ -26,6 +26,10 @@ export interface DeploymentRecord {
   rejection: { code: string; message: string } | null;
   resumedBy: string | null;
   resumedAt: string | null;
+  /** sha256 of the artifact it deploys (none for an undeploy): what `flash gc` keeps. */
+  artifactSha256?: string;
+  /** The version (and its deployment) this deployment rolled back to, for a `flash rollback`. */
+  rollbackOf?: { version: number; deploymentId: string };
   /** The last action recorded for each resource. */
   resources: Record<string, ResourceAction>;
   /** How many resources ended in each action. */
@@ -101,6 +105,8 @@ function requested(data: DeploymentRequestedData): DeploymentRecord {
     rejection: null,
     resumedBy: null,
     resumedAt: null,
+    ...(data.artifact.sha256 ? { artifactSha256: data.artifact.sha256 } : {}),
+    ...(data.rollbackOf ? { rollbackOf: { ...data.rollbackOf } } : {}),
     resources: {},
     actions: { created: 0, updated: 0, unchanged: 0, removed: 0 },
   };
