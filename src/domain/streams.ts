@@ -5,3 +5,7 @@ export const deploymentStream = (deploymentId: string): string => `deployment-${
 /** `environment-<app>.<env>`; characters a stream name cannot hold (a scoped package's `/`) become `_`. */
 export const environmentStream = (app: string, environment: string): string =>
   `environment-${app}.${environment}`.replace(/[^A-Za-z0-9._:@+=-]/g, '_');
+
+/** `external-<source>`: what a verified webhook of that source (github, runpod, generic) reported, one event per delivery. */
+export const externalStream = (source: string): string =>
+  `external-${source}`.replace(/[^A-Za-z0-9._:@+=-]/g, '_');
