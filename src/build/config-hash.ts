@@ -5,7 +5,7 @@ import type { ManifestResource } from '../../worker/contract/manifest';
 export { canonicalJson };
 
 /** The fields that change what gets provisioned. Code, file paths and timestamps are not among them. */
-const DEPLOYMENT_FIELDS = [
+export const DEPLOYMENT_FIELDS = [
   'resource_type',
   'is_load_balanced',
   'makes_remote_calls',

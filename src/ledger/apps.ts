@@ -47,11 +47,12 @@ async function ledgerEnvironments(kind: TargetKind): Promise<Map<string, Environ
   const [inventory, history] = await readViews([endpointInventoryProjection, deploymentHistoryProjection]);
   const deployments = history.order.map((id) => history.deployments[id]).filter((d) => d !== undefined);
   const lastOf = new Map<string, DeploymentRecord>();
-  for (const d of deployments) lastOf.set(environmentKey(d.app, d.environment), d);
+  for (const d of deployments)
+    if (d.target === kind) lastOf.set(environmentKey(d.app, d.environment, kind), d);
   const found = new Map<string, EnvironmentListing>();
   for (const [key, last] of lastOf) {
     const endpoints = Object.keys(inventory.environments[key] ?? {}).sort();
-    if (endpoints.length === 0 || last.target !== kind) continue;
+    if (endpoints.length === 0) continue;
     found.set(key, {
       app: last.app,
       environment: last.environment,
@@ -71,6 +72,7 @@ async function ledgerEnvironments(kind: TargetKind): Promise<Map<string, Environ
 
 /** The ledger's environments joined with the target's apps, one listing per app, sorted by name. */
 function join(
+  kind: TargetKind,
   ledger: Map<string, EnvironmentListing>,
   apps: FlashAppInfo[],
   endpoints: Map<string, string[]>,
@@ -85,7 +87,7 @@ function join(
   for (const a of apps) {
     appOf(a.name, a.id);
     for (const e of a.environments) {
-      const key = environmentKey(a.name, e.name);
+      const key = environmentKey(a.name, e.name, kind);
       const target = {
         id: e.id,
         state: e.state,
@@ -131,7 +133,7 @@ export async function targetApps(
 /** Every app and environment of an open target, from both sides, one listing per app. */
 export async function appsOn(target: DeployTarget): Promise<AppListing[]> {
   const [ledger, onTarget] = await Promise.all([ledgerEnvironments(target.kind), targetApps(target)]);
-  return join(ledger, onTarget.apps, onTarget.endpoints);
+  return join(target.kind, ledger, onTarget.apps, onTarget.endpoints);
 }
 
 /**

@@ -98,7 +98,12 @@ export function deploy(input: DeployInput, watch: Watch): Promise<DeployResult> 
     const secrets = resolveSecrets(built.manifest, secretSources(input.envFile));
     for (const [name, value] of secrets) target.secrets.set(name, value);
     const fingerprints = secretFingerprints(built.manifest, secrets);
-    const previous = previousEndpoints(await ledger.query(new GetEndpointInventory()), app.name, environment);
+    const previous = previousEndpoints(
+      await ledger.query(new GetEndpointInventory()),
+      app.name,
+      environment,
+      target.kind,
+    );
     const planned = plannedResources(built.manifest, image.image, fingerprints);
     const plan = planChanges(planned, previous, target.keyFingerprint);
     const changes = Object.values(plan.actions).filter((a) => a !== 'unchanged').length + plan.removed.length;

@@ -28,7 +28,7 @@ export async function invoke(input: InvokeInput, progress: Progress): Promise<In
   const target = await resolveTarget(input.target, { start: true });
   try {
     const [view] = await readViews([resourcesEndpointsProjection]);
-    const urls = view.environments[environmentKey(app, environment)] ?? {};
+    const urls = view.environments[environmentKey(app, environment, input.target)] ?? {};
     const url = urls[resource];
     if (!url)
       throw new NotFound(

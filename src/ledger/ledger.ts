@@ -122,14 +122,14 @@ export class Ledger {
 
   /** Frees an environment held by a deployment that has ended (`outcome` says how). */
   async release(
-    app: string,
-    environment: string,
+    place: { app: string; environment: string; target: 'local' | 'runpod' },
     deploymentId: string,
     outcome: 'succeeded' | 'failed' | 'rejected',
     by: string,
   ): Promise<void> {
+    const { app, environment, target } = place;
     await this.composed.commands.execute(
-      new ReleaseEnvironmentCommand(app, environment, deploymentId, outcome, this.now(), {
+      new ReleaseEnvironmentCommand(app, environment, target, deploymentId, outcome, this.now(), {
         actor: by,
         correlationId: deploymentId,
       }),
@@ -201,7 +201,8 @@ export class Ledger {
         meta,
       ),
     );
-    await this.release(state.request.app, state.request.environment, deploymentId, 'failed', by);
+    const { app, environment, target } = state.request;
+    await this.release({ app, environment, target: target.kind }, deploymentId, 'failed', by);
     return this.deployment(deploymentId);
   }
 

@@ -19,7 +19,7 @@ export async function waitForLock(
   const deadline = Date.now() + seconds * 1000;
   let shown = false;
   for (;;) {
-    const holder = await activeHolder(ledger.store, app, environment);
+    const holder = await activeHolder(ledger.store, { app, environment, target: ledger.target.kind });
     if (!holder || Date.now() >= deadline || signal?.aborted) break;
     if (!shown)
       progress.step(

@@ -23,7 +23,7 @@ async function withTargetOf<T>(kind: TargetKind, work: (target: DeployTarget) =>
 /** The target an environment was last deployed to (local when the ledger does not say). */
 async function placeOf(app: string, environment: string) {
   const status = await environmentStatus(app, environment);
-  const kind: TargetKind = status.lastDeployment?.target === 'runpod' ? 'runpod' : 'local';
+  const kind: TargetKind = status.target;
   return { kind, endpoints: status.endpoints };
 }
 

@@ -9,6 +9,7 @@ import {
 import type { Manifest } from '../../worker/contract/manifest';
 import { build, type AppRef } from './build';
 import { runpodKey } from './credentials';
+import { planDetails, provisionedBy, requestedFromLedger, type FieldChange } from './plan-diff';
 import type { Progress } from './progress';
 import { plannedResources } from './request';
 import { warnUnavailable } from './availability';
@@ -28,6 +29,10 @@ export interface Plan {
   removed: string[];
   /** The worker image the endpoints would run, and where it was set. */
   image: WorkerImage;
+  /** Per updated resource whose config changes, the fields that change (old → new). */
+  fields: Record<string, FieldChange[]>;
+  /** Per resource with an endpoint already, whether the code it runs changes. */
+  codeChanged: Record<string, boolean>;
 }
 
 /**
@@ -51,7 +56,7 @@ export async function plan(
   );
   const key = kind === 'local' ? (await cloudStatus()).apiKey : runpodKey().apiKey;
   const [inventory] = await readViews([endpointInventoryProjection]);
-  const previous = previousEndpoints(inventory, app.name, environment);
+  const previous = previousEndpoints(inventory, app.name, environment, kind);
   const planned = planChanges(
     plannedResources(built.manifest, image.image, secrets),
     previous,
@@ -60,7 +65,15 @@ export async function plan(
   const changes =
     Object.values(planned.actions).filter((a) => a !== 'unchanged').length + planned.removed.length;
   const { actions, reasons, removed } = planned;
-  return { app: app.name, environment, changes, actions, reasons, removed, image };
+  const ledger = requestedFromLedger();
+  const { fields, codeChanged } = await planDetails({
+    actions,
+    reasons,
+    provisionedBy: provisionedBy(inventory, previous),
+    after: built.manifest.resources,
+    requested: ledger.requested,
+  }).finally(ledger.close);
+  return { app: app.name, environment, changes, actions, reasons, removed, image, fields, codeChanged };
 }
 
 /**

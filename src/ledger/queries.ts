@@ -34,6 +34,7 @@ export async function deploymentHistory(
 export interface EnvironmentStatus {
   app: string;
   environment: string;
+  target: 'local' | 'runpod';
   lastDeployment: DeploymentRecord | null;
   /** Resource name → URL, as published. */
   resources_endpoints: Record<string, string>;
@@ -41,19 +42,27 @@ export interface EnvironmentStatus {
   endpoints: EndpointInventoryView['environments'][string];
 }
 
-/** What an environment holds now; NOTHING_DEPLOYED (naming its last deployment) when it holds nothing. */
-export async function environmentStatus(app: string, environment: string): Promise<EnvironmentStatus> {
-  const key = environmentKey(app, environment);
+/**
+ * What an environment holds now on `target` (default: the target of its latest deployment, else local);
+ * NOTHING_DEPLOYED (naming its last deployment) when it holds nothing.
+ */
+export async function environmentStatus(
+  app: string,
+  environment: string,
+  target?: 'local' | 'runpod',
+): Promise<EnvironmentStatus> {
   const [inventory, urls, history] = await readViews([
     endpointInventoryProjection,
     resourcesEndpointsProjection,
     deploymentHistoryProjection,
   ]);
-  const endpoints = inventory.environments[key] ?? {};
-  const last = history.order
+  const mine = history.order
     .map((id) => history.deployments[id])
-    .filter((d) => d !== undefined && d.app === app && d.environment === environment)
-    .pop();
+    .filter((d): d is DeploymentRecord => d !== undefined && d.app === app && d.environment === environment);
+  const kind = target ?? mine.at(-1)?.target ?? 'local';
+  const key = environmentKey(app, environment, kind);
+  const endpoints = inventory.environments[key] ?? {};
+  const last = mine.filter((d) => d.target === kind).pop();
   if (Object.keys(endpoints).length === 0)
     throw new NotFound(
       'NOTHING_DEPLOYED',
@@ -62,6 +71,7 @@ export async function environmentStatus(app: string, environment: string): Promi
   return {
     app,
     environment,
+    target: kind,
     lastDeployment: last ?? null,
     resources_endpoints: urls.environments[key] ?? {},
     endpoints,
@@ -79,6 +89,6 @@ export async function deployedEnvironments(): Promise<
     .map(([key, endpoints]) => ({
       key,
       endpoints: Object.keys(endpoints).sort(),
-      last: deployments.filter((d) => environmentKey(d.app, d.environment) === key).pop() ?? null,
+      last: deployments.filter((d) => environmentKey(d.app, d.environment, d.target) === key).pop() ?? null,
     }));
 }

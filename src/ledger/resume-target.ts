@@ -11,9 +11,10 @@ export async function toResume(
 ): Promise<string | undefined> {
   if (named) return named;
   const history = await ledger.query(new GetDeploymentHistory());
+  const target = ledger.target.kind;
   const mine = history.order
     .map((id) => history.deployments[id])
-    .filter((d) => d !== undefined && d.app === app && d.environment === env);
+    .filter((d) => d !== undefined && d.app === app && d.environment === env && d.target === target);
   const last = mine.filter((d) => d?.status === 'in_progress' || d?.status === 'failed').pop();
   if (last) return last.deploymentId;
   if (mine.length === 0) throw new FlashError('NOTHING_TO_RESUME', `${app} was never deployed to ${env}`);
@@ -28,10 +29,12 @@ export async function releaseFinished(
   by: string,
 ): Promise<void> {
   const history = await ledger.query(new GetDeploymentHistory());
+  const target = ledger.target.kind;
   for (const id of history.order) {
     const d = history.deployments[id];
-    if (d?.app !== app || d.environment !== environment || d.status === 'in_progress') continue;
+    if (d?.app !== app || d.environment !== environment || d.target !== target) continue;
+    if (d.status === 'in_progress') continue;
     const outcome = d.status === 'succeeded' ? 'succeeded' : d.status === 'failed' ? 'failed' : 'rejected';
-    await ledger.release(app, environment, id, outcome, by);
+    await ledger.release({ app, environment, target }, id, outcome, by);
   }
 }

@@ -10,6 +10,7 @@ import { collectQuietly, refused, watchToEnd, type Watch } from './deploy';
 import type { Deployment } from '../domain/deployment/deployment.state';
 import type { Ledger } from './ledger';
 import { waitForLock } from './lock-wait';
+import { manifestResources, planDetails, provisionedBy, type FieldChange } from './plan-diff';
 import { deploymentRequest, plannedResources } from './request';
 import { resolveSecrets, secretFingerprints } from './secrets';
 import { withTarget } from './session';
@@ -38,6 +39,10 @@ export interface RollbackPlan {
   actions: Record<string, PlannedAction>;
   reasons: Record<string, string[]>;
   removed: string[];
+  /** Per updated resource whose config changes, the fields that change (now → the version restored). */
+  fields: Record<string, FieldChange[]>;
+  /** Per resource with an endpoint already, whether the code it runs changes. */
+  codeChanged: Record<string, boolean>;
 }
 
 /** The environment's versioned deployments on this target, oldest first. */
@@ -129,6 +134,7 @@ async function prepare(ledger: Ledger, input: RollbackInput): Promise<Restore> {
     await ledger.query(new GetEndpointInventory()),
     input.app,
     input.environment,
+    input.target,
   );
   const planned = planChanges(
     plannedResources(manifest, request.resources[0]?.image, fingerprints),
@@ -137,6 +143,15 @@ async function prepare(ledger: Ledger, input: RollbackInput): Promise<Restore> {
   );
   const changes =
     Object.values(planned.actions).filter((a) => a !== 'unchanged').length + planned.removed.length;
+  const details = await planDetails({
+    ...planned,
+    provisionedBy: provisionedBy(await ledger.query(new GetEndpointInventory()), previous),
+    after: manifest.resources,
+    requested: async (deploymentId) => {
+      const before = await ledger.deployment(deploymentId);
+      return before.status === 'none' ? undefined : manifestResources(before.request.manifest);
+    },
+  });
   return {
     current,
     chosen,
@@ -151,6 +166,7 @@ async function prepare(ledger: Ledger, input: RollbackInput): Promise<Restore> {
       toDeploymentId: chosen.deploymentId,
       changes,
       ...planned,
+      ...details,
     },
   };
 }
@@ -186,6 +202,7 @@ export function rollback(
         await ledger.query(new GetEndpointInventory()),
         input.app,
         input.environment,
+        input.target,
       ),
       who: whoAmI(process.cwd()),
       at: ledger.now(),

@@ -45,6 +45,7 @@ export function undeploy(input: UndeployInput, watch: Watch): Promise<UndeployRe
       await ledger.query(new GetEndpointInventory()),
       app.name,
       environment,
+      ledger.target.kind,
     );
     for (const [name, id] of Object.entries(await target.endpointsOf(app.name, environment)))
       if (!previous[name]) previous[name] = { endpointId: id, configHash: 'unknown', keyFingerprint: null };

@@ -185,9 +185,9 @@ export class PublicationSaga extends DeploymentReactor {
     outcome: 'succeeded' | 'failed',
     cause: RecordedEvent | undefined,
   ): Promise<void> {
-    const { app, environment, deploymentId } = s.request;
+    const { app, environment, deploymentId, target } = s.request;
     await this.commands.execute(
-      new ReleaseEnvironmentCommand(app, environment, deploymentId, outcome, this.now(), {
+      new ReleaseEnvironmentCommand(app, environment, target.kind, deploymentId, outcome, this.now(), {
         actor: 'saga:publication',
         correlationId: cause?.metadata.correlationId ?? deploymentId,
         ...(cause ? { causationId: cause.id } : {}),

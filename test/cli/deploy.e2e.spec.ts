@@ -55,6 +55,33 @@ describe('flash deploy on the local cloud', () => {
     expect(JSON.parse(invoked.stdout)).toEqual({ relayed: { echoed: 'hi' } });
   });
 
+  it('plans, per resource, the fields that change (old → new) and whether its code changes', () => {
+    writeFileSync(
+      join(app, 'workers.ts'),
+      WORKERS().replace(
+        "'upper', cpu: 'cpu3c-1-2', workers: [0, 1]",
+        "'upper', cpu: 'cpu3c-1-2', workers: [0, 3]",
+      ),
+    );
+    try {
+      const plan = flash(['deploy', '--env', 'main', '--plan', '--json']);
+      expect(plan.status).toBe(2);
+      const json = JSON.parse(plan.stdout) as {
+        fields: Record<string, { field: string; from: unknown; to: unknown }[]>;
+        codeChanged: Record<string, boolean>;
+      };
+      expect(json.fields.upper).toContainEqual({ field: 'workersMax', from: 1, to: 3 });
+      expect(Object.keys(json.fields)).toEqual(['upper']); // the unchanged ones have none
+      expect(json.codeChanged).toEqual({ api: false, echo: false, upper: false });
+      const text = flash(['deploy', '--env', 'main', '--plan', '--wide']);
+      expect(text.status).toBe(2);
+      expect(text.stdout).toContain('workersMax 1 → 3');
+      expect(text.stdout).not.toMatch(/upper\s+updated\s+.*config/); // the field explains it
+    } finally {
+      writeFileSync(join(app, 'workers.ts'), WORKERS());
+    }
+  });
+
   it('lets one of two concurrent deploys of an environment proceed; the other exits 1 naming the holder', async () => {
     // long enough for a second CLI to start and build on a loaded machine while the first holds the lock
     await setFaults({ delayStateManagerWritesMs: 12_000 });

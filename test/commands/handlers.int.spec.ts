@@ -57,7 +57,17 @@ const fail = (deploymentId: string) =>
   });
 
 const release = (r: DeploymentRequestedData, outcome: 'failed' | 'succeeded') =>
-  bus.execute(new ReleaseEnvironmentCommand(r.app, r.environment, r.deploymentId, outcome, at(40), meta()));
+  bus.execute(
+    new ReleaseEnvironmentCommand(
+      r.app,
+      r.environment,
+      r.target.kind,
+      r.deploymentId,
+      outcome,
+      at(40),
+      meta(),
+    ),
+  );
 
 describe('requesting a deployment', () => {
   it('records the request in its own stream and locks the environment as version 1', async () => {

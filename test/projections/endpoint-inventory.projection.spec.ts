@@ -8,6 +8,18 @@ import { projecting } from './support';
 const { given } = projecting(endpointInventoryProjection);
 
 describe('endpoint-inventory', () => {
+  it('keeps the RunPod deployments of an app apart from its local ones', () => {
+    const { view } = given(
+      requested('local-1'),
+      provisioned('local-1', 'worker', 'ep-local', 'created', at('10:01')),
+      requested('runpod-1', { target: { kind: 'runpod', url: 'https://api.runpod.io' } }),
+      provisioned('runpod-1', 'worker', 'ep-runpod', 'created', at('10:02')),
+    );
+    expect(Object.keys(view.environments).sort()).toEqual(['shop.prod', 'shop.prod@runpod']);
+    expect(previousEndpoints(view, 'shop', 'prod').worker?.endpointId).toBe('ep-local');
+    expect(previousEndpoints(view, 'shop', 'prod', 'runpod').worker?.endpointId).toBe('ep-runpod');
+  });
+
   it('holds a provisioned endpoint with its config hash and key fingerprint, and its URL once collected', () => {
     given(
       requested('d1'),
@@ -34,7 +46,7 @@ describe('endpoint-inventory', () => {
           },
         },
       },
-      deployments: { d1: { app: 'shop', environment: 'prod' } },
+      deployments: { d1: { app: 'shop', environment: 'prod', target: 'local' } },
     });
   });
 

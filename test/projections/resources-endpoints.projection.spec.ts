@@ -14,7 +14,7 @@ import {
 import { projecting } from './support';
 
 const { given } = projecting(resourcesEndpointsProjection);
-const prod = { app: 'shop', environment: 'prod' };
+const prod = { app: 'shop', environment: 'prod', target: 'local' as const };
 
 describe('resources-endpoints', () => {
   it('shows nothing for an environment whose deployment has not published its manifest yet', () => {

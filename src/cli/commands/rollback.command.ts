@@ -1,4 +1,5 @@
 import { FlashError } from '../../domain/errors';
+import { describeChange } from '../../ledger/plan-diff';
 import { planRollback, rollback, type RollbackPlan } from '../../ledger/rollback';
 import { parseTargetKind } from '../../ledger/target';
 import { checkName, locateApp } from '../app/locate-app';
@@ -55,7 +56,7 @@ function printPlan(plan: RollbackPlan, options: RollbackOptions): void {
         MARK[action],
         name,
         action,
-        (plan.reasons[name] ?? []).join(', '),
+        describeChange(plan.reasons[name], plan.fields[name]),
       ]),
       ...plan.removed.map((name) => ['-', name, 'removed', '']),
     ],

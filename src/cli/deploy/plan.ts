@@ -1,4 +1,5 @@
 import { plan } from '../../ledger/plan';
+import { describeChange } from '../../ledger/plan-diff';
 import type { TargetKind } from '../../ledger/target';
 import { locateApp } from '../app/locate-app';
 import { CommandExit, EXIT } from '../errors';
@@ -10,7 +11,8 @@ const MARK = { created: '+', updated: '~', unchanged: '=', removed: '-' } as con
 /**
  * `flash deploy --plan`: builds, compares with what the environment holds (config hash, code
  * fingerprint, injected key, worker image, secret fingerprints), prints the image and the changes with
- * what changed in each, and exits 0 with none and 2 with some. Records nothing.
+ * what changed in each (the fields, old → new, then code, key, image, secrets), and exits 0 with none
+ * and 2 with some. Records nothing.
  */
 export async function planCommand(
   dir: string | undefined,
@@ -20,7 +22,7 @@ export async function planCommand(
 ): Promise<void> {
   const app = locateApp(dir, options.app);
   const progress = progressOn(options.json);
-  const { changes, actions, reasons, removed, image } = await plan(
+  const { changes, actions, reasons, removed, image, fields, codeChanged } = await plan(
     app,
     environment,
     kind,
@@ -28,7 +30,18 @@ export async function planCommand(
     options.envFile,
   );
   if (options.json)
-    printJson({ ok: true, app: app.name, environment, changes, actions, reasons, removed, image });
+    printJson({
+      ok: true,
+      app: app.name,
+      environment,
+      changes,
+      actions,
+      reasons,
+      fields,
+      codeChanged,
+      removed,
+      image,
+    });
   else {
     const c = stdoutColors();
     console.log(
@@ -52,7 +65,7 @@ export async function planCommand(
           MARK[action],
           name,
           action,
-          (reasons[name] ?? []).join(', '),
+          describeChange(reasons[name], fields[name]),
         ]),
         ...removed.map((name) => [MARK.removed, name, 'removed', '']),
       ],

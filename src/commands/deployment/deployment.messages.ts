@@ -44,6 +44,7 @@ export class ReleaseEnvironmentCommand extends Command<void> {
   constructor(
     readonly app: string,
     readonly environment: string,
+    readonly target: 'local' | 'runpod',
     readonly deploymentId: string,
     readonly outcome: 'succeeded' | 'failed' | 'rejected' | 'abandoned',
     readonly at: string,

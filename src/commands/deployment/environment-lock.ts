@@ -12,6 +12,13 @@ import { deploymentStream, environmentStream } from '../../domain/streams';
 import { appendDecided, load, retryOnConflict, type Caused } from '../aggregate';
 import { isDeploymentEvent, isEnvironmentEvent, toDomainEvent } from '../../domain/domain-events';
 
+/** One environment of one app on one target: the environment stream it locks. */
+export interface EnvironmentPlace {
+  app: string;
+  environment: string;
+  target: 'local' | 'runpod';
+}
+
 /** Whether a deployment has ended (so a lock it still holds may be taken over). */
 async function hasEnded(store: EventStore, deploymentId: string): Promise<boolean> {
   const events = (await store.read(deploymentStream(deploymentId)))
@@ -24,11 +31,10 @@ async function hasEnded(store: EventStore, deploymentId: string): Promise<boolea
 /** The version an environment gave a deployment when it first locked it, if it did. */
 export async function versionOf(
   store: EventStore,
-  app: string,
-  environment: string,
+  place: EnvironmentPlace,
   deploymentId: string,
 ): Promise<number | undefined> {
-  for (const r of await store.read(environmentStream(app, environment))) {
+  for (const r of await store.read(environmentStream(place.app, place.environment, place.target))) {
     const e = toDomainEvent(r);
     if (e?.type === 'EnvironmentLocked' && e.data.deploymentId === deploymentId) return e.data.version;
   }
@@ -38,12 +44,11 @@ export async function versionOf(
 /** Load, decide, append on the environment's stream; a lock whose holder has ended is taken over. */
 export function runEnvironmentCommand(
   store: EventStore,
-  app: string,
-  environment: string,
+  place: EnvironmentPlace,
   command: EnvironmentCommand,
   meta: Caused,
 ): Promise<{ events: EnvironmentEvent[]; version: number }> {
-  const stream = environmentStream(app, environment);
+  const stream = environmentStream(place.app, place.environment, place.target);
   return retryOnConflict(async () => {
     const { state, revision } = await load(
       store,
@@ -65,12 +70,11 @@ export function runEnvironmentCommand(
 /** The deployment that holds an environment now, if one does and it has not ended. */
 export async function activeHolder(
   store: EventStore,
-  app: string,
-  environment: string,
+  place: EnvironmentPlace,
 ): Promise<{ deploymentId: string; by: string; since: string } | undefined> {
   const { state } = await load(
     store,
-    environmentStream(app, environment),
+    environmentStream(place.app, place.environment, place.target),
     initialEnvironment,
     evolveEnvironment,
     isEnvironmentEvent,

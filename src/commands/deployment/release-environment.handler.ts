@@ -11,8 +11,7 @@ export class ReleaseEnvironmentHandler implements ICommandHandler<ReleaseEnviron
   async execute(c: ReleaseEnvironmentCommand): Promise<void> {
     await runEnvironmentCommand(
       this.store,
-      c.app,
-      c.environment,
+      { app: c.app, environment: c.environment, target: c.target },
       { type: 'ReleaseEnvironment', data: { deploymentId: c.deploymentId, outcome: c.outcome, at: c.at } },
       c.meta,
     );

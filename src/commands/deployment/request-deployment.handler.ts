@@ -32,8 +32,7 @@ export class RequestDeploymentHandler implements ICommandHandler<RequestDeployme
     try {
       const { version } = await runEnvironmentCommand(
         this.store,
-        app,
-        environment,
+        { app, environment, target: request.target.kind },
         { type: 'LockEnvironment', data: { deploymentId, by: request.requestedBy, at } },
         meta,
       );

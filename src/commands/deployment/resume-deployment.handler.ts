@@ -34,12 +34,12 @@ export class ResumeDeploymentHandler implements ICommandHandler<ResumeDeployment
       throw error;
     }
     const { app, environment } = started.request;
+    const place = { app, environment, target: started.request.target.kind };
     try {
-      const known = await versionOf(this.store, app, environment, deploymentId);
+      const known = await versionOf(this.store, place, deploymentId);
       const { version } = await runEnvironmentCommand(
         this.store,
-        app,
-        environment,
+        place,
         { type: 'LockEnvironment', data: { deploymentId, by, at, ...(known ? { version: known } : {}) } },
         meta,
       );

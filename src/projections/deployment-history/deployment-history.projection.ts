@@ -42,7 +42,7 @@ export interface DeploymentHistoryView {
   deployments: Record<string, DeploymentRecord>;
 }
 
-export const DEPLOYMENT_HISTORY = 'deployment-history';
+export const DEPLOYMENT_HISTORY = 'deployment-history/2';
 
 function evolve(view: DeploymentHistoryView, { event }: ProjectedEvent): DeploymentHistoryView {
   switch (event.type) {

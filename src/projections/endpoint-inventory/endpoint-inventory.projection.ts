@@ -1,5 +1,12 @@
 import type { PreviousEndpoint } from '../../domain/deployment/deployment.events';
-import { environmentKey, type DeploymentPlace, type ProjectedEvent, type Projection } from '../projection';
+import {
+  environmentKey,
+  placeOf,
+  type DeploymentPlace,
+  type TargetKind,
+  type ProjectedEvent,
+  type Projection,
+} from '../projection';
 import { withEntry, withoutEntry } from '../view-records';
 
 /** One endpoint that exists on the target for a resource. */
@@ -22,19 +29,21 @@ export interface InventoryEndpoint {
 
 /** What is deployed where: the "previous" a deploy starts from and what `--plan` compares against. */
 export interface EndpointInventoryView {
-  /** `<app>.<env>` → resource → endpoint. */
+  /** `<app>.<env>` (`@runpod` on RunPod) → resource → endpoint. */
   environments: Record<string, Record<string, InventoryEndpoint>>;
   /** Where each deployment seen happens, to place its later events. */
   deployments: Record<string, DeploymentPlace>;
 }
 
-export const ENDPOINT_INVENTORY = 'endpoint-inventory';
+export const ENDPOINT_INVENTORY = 'endpoint-inventory/2';
 
 function evolve(view: EndpointInventoryView, { event }: ProjectedEvent): EndpointInventoryView {
   switch (event.type) {
     case 'DeploymentRequested': {
-      const { deploymentId, app, environment } = event.data;
-      return { ...view, deployments: withEntry(view.deployments, deploymentId, { app, environment }) };
+      return {
+        ...view,
+        deployments: withEntry(view.deployments, event.data.deploymentId, placeOf(event.data)),
+      };
     }
     case 'EndpointProvisioned': {
       const { deploymentId, resource, endpointId, configHash, keyFingerprint, codeFingerprint, image } =
@@ -82,7 +91,7 @@ function change(
 ): EndpointInventoryView {
   const place = view.deployments[deploymentId];
   if (!place) return view;
-  const key = environmentKey(place.app, place.environment);
+  const key = environmentKey(place.app, place.environment, place.target);
   const before = view.environments[key] ?? {};
   const after = update(before);
   if (after === before) return view;
@@ -100,8 +109,9 @@ export function previousEndpoints(
   view: EndpointInventoryView,
   app: string,
   environment: string,
+  target: TargetKind = 'local',
 ): Record<string, PreviousEndpoint> {
-  const endpoints = view.environments[environmentKey(app, environment)] ?? {};
+  const endpoints = view.environments[environmentKey(app, environment, target)] ?? {};
   return Object.fromEntries(
     Object.entries(endpoints).map(
       ([

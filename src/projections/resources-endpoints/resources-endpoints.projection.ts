@@ -1,4 +1,10 @@
-import { environmentKey, type DeploymentPlace, type ProjectedEvent, type Projection } from '../projection';
+import {
+  environmentKey,
+  placeOf,
+  type DeploymentPlace,
+  type ProjectedEvent,
+  type Projection,
+} from '../projection';
 import { withEntry, withoutEntry } from '../view-records';
 
 /** Resource name → URL. */
@@ -6,7 +12,7 @@ export type ResourceUrls = Record<string, string>;
 
 /** Where each deployed resource answers, as published to the State Manager. */
 export interface ResourcesEndpointsView {
-  /** `<app>.<env>` → resource → URL, from the manifest of the environment's last published deployment. */
+  /** `<app>.<env>` (`@runpod` on RunPod) → resource → URL, from the manifest of the environment's last published deployment. */
   environments: Record<string, ResourceUrls>;
   /** Where each deployment seen happens, to place its later events. */
   deployments: Record<string, DeploymentPlace>;
@@ -14,13 +20,15 @@ export interface ResourcesEndpointsView {
   finalized: Record<string, ResourceUrls>;
 }
 
-export const RESOURCES_ENDPOINTS = 'resources-endpoints';
+export const RESOURCES_ENDPOINTS = 'resources-endpoints/2';
 
 function evolve(view: ResourcesEndpointsView, { event }: ProjectedEvent): ResourcesEndpointsView {
   switch (event.type) {
     case 'DeploymentRequested': {
-      const { deploymentId, app, environment } = event.data;
-      return { ...view, deployments: withEntry(view.deployments, deploymentId, { app, environment }) };
+      return {
+        ...view,
+        deployments: withEntry(view.deployments, event.data.deploymentId, placeOf(event.data)),
+      };
     }
     case 'ManifestFinalized': {
       const { deploymentId, resourcesEndpoints } = event.data;
@@ -31,7 +39,7 @@ function evolve(view: ResourcesEndpointsView, { event }: ProjectedEvent): Resour
       const place = view.deployments[deploymentId];
       const urls = view.finalized[deploymentId];
       if (!place || !urls) return view;
-      const key = environmentKey(place.app, place.environment);
+      const key = environmentKey(place.app, place.environment, place.target);
       return {
         ...view,
         environments: withEntry(view.environments, key, urls),
@@ -41,7 +49,7 @@ function evolve(view: ResourcesEndpointsView, { event }: ProjectedEvent): Resour
     case 'EndpointRemoved': {
       const place = view.deployments[event.data.deploymentId];
       if (!place) return view;
-      const key = environmentKey(place.app, place.environment);
+      const key = environmentKey(place.app, place.environment, place.target);
       const urls = view.environments[key];
       if (!urls || !Object.hasOwn(urls, event.data.resource)) return view;
       const left = withoutEntry(urls, event.data.resource);
