@@ -114,6 +114,31 @@ export const boundaries = [
     ),
   },
   {
+    files: ['src/server/**/*.ts'],
+    rules: rule(
+      [
+        folder(
+          'adapters',
+          'commands',
+          'reactors',
+          'projections',
+          'domain',
+          'cli',
+          'dev',
+          'build',
+          'sdk',
+          'emulator',
+        ),
+        APP_MODULE,
+        WORKER_BUT_CONTRACT,
+        IMAGE,
+        // packages: only node, Nest, fastify, zod (and Nest's reflect-metadata)
+        '^(?!\\.|node:|@nestjs/|fastify$|zod$|reflect-metadata$)',
+      ],
+      'flash serve calls the door (src/ledger) over Nest and fastify: node, @nestjs/*, fastify, zod and worker/contract only',
+    ),
+  },
+  {
     files: ['src/dev/**/*.ts'],
     rules: rule(
       [

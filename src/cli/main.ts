@@ -7,8 +7,10 @@ import { addAccountCommands } from './program/account-commands';
 import { addAppCommands, addCallCommands } from './program/app-commands';
 import { addCloudCommands } from './program/cloud-commands';
 import { addCredentialCommands } from './program/credential-commands';
+import { addHooksCommands } from './program/hooks-commands';
 import { addImageCommands } from './program/image-commands';
 import { addLedgerCommands } from './program/ledger-commands';
+import { addServerCommands } from './program/server-commands';
 
 /** The package's version, found from src/ and from dist/src/ alike. */
 function packageVersion(): string {
@@ -42,6 +44,8 @@ export function buildProgram(output: { writeErr?: (text: string) => void } = {})
   addImageCommands(program);
   addCredentialCommands(program);
   addAccountCommands(program);
+  addHooksCommands(program);
+  addServerCommands(program);
   return program;
 }
 

@@ -1,0 +1,165 @@
+/**
+ * Small read-only use cases for `flash serve` (src/server), on the same stored views and store as the
+ * CLI's reads, plus the error classes a front door maps to its own answers (the server may not import
+ * the domain itself). Nothing here writes to the ledger. The store and the event schemas are loaded
+ * only by the functions that need them, so `flash serve --print-token` stays light.
+ */
+import { join } from 'node:path';
+import { flashHome } from '../adapters/eventstore/ledger-config';
+import { LedgerError } from '../adapters/eventstore/eventstore.errors';
+import type { Deployment } from '../domain/deployment/deployment.state';
+import { FlashError, NotFound, UpstreamFailed, ValidationFailed } from '../domain/errors';
+import { deploymentStream } from '../domain/streams';
+import type { AuditEntry } from './audit-views';
+import type { LedgerEvent } from './events';
+import type { TargetKind } from './target';
+import {
+  deploymentHistoryProjection,
+  endpointInventoryProjection,
+  environmentKey,
+  readViews,
+  resolveDeploymentId,
+  type DeploymentRecord,
+  type EndpointInventoryView,
+} from './views';
+
+export { FlashError, LedgerError, NotFound, UpstreamFailed, ValidationFailed };
+export type { AuditEntry, DeploymentRecord, LedgerEvent };
+
+/** `$FLASH_HOME/serve`: where `flash serve` keeps its tokens. */
+export const serveHome = (env: NodeJS.ProcessEnv = process.env): string => join(flashHome(env), 'serve');
+
+/** One ledger event as JSON: bigints (position, revision) as strings. */
+export function eventJson(event: LedgerEvent): {
+  position: string;
+  stream: string;
+  type: string;
+  data: Record<string, unknown>;
+  metadata: LedgerEvent['metadata'];
+  recordedAt: string;
+} {
+  return {
+    position: event.position.toString(),
+    stream: event.stream,
+    type: event.type,
+    data: event.data,
+    metadata: event.metadata,
+    recordedAt: event.recordedAt,
+  };
+}
+
+export interface EnvironmentSummary {
+  app: string;
+  environment: string;
+  /** The version of the environment's last deployment (null before one locked it). */
+  version: number | null;
+  /** How the last deployment went (`in_progress`, `succeeded`, `failed`, `rejected`). */
+  status: DeploymentRecord['status'];
+  lastDeployment: DeploymentRecord;
+  /** Endpoints deployed in the environment now. */
+  endpointCount: number;
+}
+
+/** Every app environment the ledger has seen a deployment for, with its last deployment and endpoint count. */
+export async function environmentSummaries(): Promise<EnvironmentSummary[]> {
+  const [history, inventory] = await readViews([deploymentHistoryProjection, endpointInventoryProjection]);
+  const last = new Map<string, DeploymentRecord>();
+  for (const id of history.order) {
+    const d = history.deployments[id];
+    if (d) last.set(environmentKey(d.app, d.environment), d);
+  }
+  return [...last.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([key, d]) => ({
+      app: d.app,
+      environment: d.environment,
+      version: d.version,
+      status: d.status,
+      lastDeployment: d,
+      endpointCount: Object.keys(inventory.environments[key] ?? {}).length,
+    }));
+}
+
+/** What is deployed where: `<app>.<env>` → resource → endpoint. */
+export async function endpointInventory(): Promise<EndpointInventoryView['environments']> {
+  const [inventory] = await readViews([endpointInventoryProjection]);
+  return inventory.environments;
+}
+
+export interface DeploymentDetail {
+  deploymentId: string;
+  /** As `flash history` shows it (null while the views have not seen it). */
+  record: DeploymentRecord | null;
+  /** Folded from its stream. */
+  state: Deployment;
+  events: LedgerEvent[];
+}
+
+/** A deployment (its id or a unique prefix of 4+ characters): its history record, state and events. */
+export async function deploymentDetail(given: string): Promise<DeploymentDetail> {
+  const deploymentId = await resolveDeploymentId(given);
+  const [history] = await readViews([deploymentHistoryProjection]);
+  const [{ openEventStore }, { fold }, { isDeploymentEvent, toDomainEvent }] = await Promise.all([
+    import('../adapters/eventstore/open-event-store'),
+    import('../domain/deployment/deployment.decider'),
+    import('../domain/domain-events'),
+  ]);
+  const store = await openEventStore();
+  try {
+    const events = await store.read(deploymentStream(deploymentId));
+    if (events.length === 0)
+      throw new NotFound('DEPLOYMENT_NOT_FOUND', `no deployment ${deploymentId} in ${store.location}`);
+    return {
+      deploymentId,
+      record: history.deployments[deploymentId] ?? null,
+      state: fold(events.map(toDomainEvent).filter(isDeploymentEvent)),
+      events,
+    };
+  } finally {
+    await store.close();
+  }
+}
+
+/**
+ * What resuming a deployment needs, checked before any target is asked: the deployment must exist and
+ * be resumable by the domain's own rule (DEPLOYMENT_SUCCEEDED, DEPLOYMENT_REJECTED otherwise); answers
+ * its id, the target kind and environment its request recorded.
+ */
+export async function resumePlan(
+  given: string,
+): Promise<{ deploymentId: string; target: TargetKind; app: string; environment: string }> {
+  const { deploymentId, state } = await deploymentDetail(given);
+  const { resumable } = await import('../domain/deployment/deployment.decider');
+  const s = resumable(state, deploymentId);
+  return {
+    deploymentId,
+    target: s.request.target.kind,
+    app: s.request.app,
+    environment: s.request.environment,
+  };
+}
+
+export interface AuditFilter {
+  actor?: string;
+  type?: string;
+  /** ISO times, inclusive. */
+  since?: string;
+  until?: string;
+  /** The last `limit` entries that pass the filter. */
+  limit?: number;
+}
+
+/** The audit trail, oldest first, narrowed by actor, event type and time. */
+export async function auditQuery(filter: AuditFilter = {}): Promise<AuditEntry[]> {
+  const since = filter.since ? Date.parse(filter.since) : undefined;
+  const until = filter.until ? Date.parse(filter.until) : undefined;
+  const { auditTrail } = await import('./audit-views');
+  const entries = (await auditTrail()).filter(
+    (e) =>
+      (!filter.actor || e.actor === filter.actor) &&
+      (!filter.type || e.type === filter.type) &&
+      (since === undefined || Date.parse(e.at) >= since) &&
+      (until === undefined || Date.parse(e.at) <= until),
+  );
+  return filter.limit !== undefined ? entries.slice(-filter.limit) : entries;
+}

@@ -1,0 +1,82 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { AddressInfo } from 'node:net';
+import { FlashError } from '../ledger/serve-queries';
+import { DeploymentRuns } from './deployment-runs';
+import { EventStreams } from './event-streams';
+import { ServerModule } from './server.module';
+import { loadTokens, type ServeTokens } from './tokens';
+
+export { isLoopback } from './tokens';
+
+export interface ServeOptions {
+  /** Default 7720; 0 picks a free port. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Default the ones in `$FLASH_HOME/serve/tokens.json` (made on first use). */
+  tokens?: ServeTokens;
+  heartbeatMs?: number;
+  /** Lines about background work (a resumed deployment's end); default stderr. */
+  log?: (line: string) => void;
+}
+
+export interface RunningServer {
+  /** `http://host:port`. */
+  url: string;
+  port: number;
+  tokens: ServeTokens;
+  /** Event streams open now. */
+  openStreams(): number;
+  /** Ends the event streams, stops the runs it started (recorded as interrupted), then closes. */
+  close(): Promise<void>;
+}
+
+/** Starts `flash serve`'s Nest application over fastify. */
+export async function startServer(options: ServeOptions = {}): Promise<RunningServer> {
+  const tokens = options.tokens ?? loadTokens();
+  const adapter = new FastifyAdapter();
+  const app = await NestFactory.create<NestFastifyApplication>(
+    ServerModule.forRoot({
+      tokens,
+      ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
+      ...(options.log ? { log: options.log } : {}),
+    }),
+    adapter,
+    { logger: false, abortOnError: false },
+  );
+  const host = options.host ?? '127.0.0.1';
+  try {
+    await app.listen(options.port ?? 7720, host);
+  } catch (error) {
+    await app.close().catch(() => undefined);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE')
+      throw new FlashError(
+        'PORT_IN_USE',
+        `${host}:${options.port ?? 7720} is taken: stop what listens there, or pick another --port`,
+      );
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND')
+      throw new FlashError(
+        'HOST_UNAVAILABLE',
+        `cannot listen on ${host}: give an address of this machine with --host`,
+      );
+    throw error;
+  }
+  const address = app.getHttpServer().address() as AddressInfo;
+  const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${shown}:${address.port}`,
+    port: address.port,
+    tokens,
+    openStreams: () => app.get(EventStreams).size,
+    close: () =>
+      (closing ??= (async () => {
+        await app.get(EventStreams).closeAll();
+        await app.get(DeploymentRuns).stopAll();
+        await app.close();
+      })()),
+  };
+}
