@@ -12,7 +12,8 @@ import { build, type AppRef } from './build';
 import type { Ledger, OnEvent } from './ledger';
 import { waitForLock } from './lock-wait';
 import type { Progress } from './progress';
-import { deploymentRequest, plannedResources } from './request';
+import { deploymentRequest, plannedResources, type Who } from './request';
+import type { DeploymentRequestedData } from '../domain/deployment/deployment.events';
 import { workerImage, type WorkerImage } from './worker-image';
 import { releaseFinished, toResume } from './resume-target';
 import { resolveSecrets, secretFingerprints, type SecretSources } from './secrets';
@@ -41,6 +42,23 @@ export interface DeployInput {
   lockTimeout?: number;
   /** A `.env` file read for the build's `secret()`s before the environment. */
   envFile?: string;
+  /** A reactor's deployment: its id (derived from the event it reacts to), who and why. */
+  as?: ReactorRequest;
+}
+
+/** Who asks for a deployment when a reactor does, with the id that makes a second reaction find the first. */
+export interface ReactorRequest {
+  deploymentId: string;
+  requestedBy: string;
+  gitCommit?: string | null;
+  trigger: NonNullable<DeploymentRequestedData['trigger']>;
+}
+
+/** Who a request names: the user at this machine, or the reactor acting. */
+export function requester(root: string, as: ReactorRequest | undefined): Who {
+  const who = whoAmI(root);
+  if (!as) return who;
+  return { ...who, requestedBy: as.requestedBy, gitCommit: as.gitCommit ?? who.gitCommit };
 }
 
 /** How a deployment ended: it ran (state says how well), or there was nothing to change. */
@@ -130,8 +148,9 @@ export function deploy(input: DeployInput, watch: Watch): Promise<DeployResult> 
       secretFingerprints: fingerprints,
       artifact: { path: built.artifactPath, bytes: built.artifactBytes },
       previous,
-      who: whoAmI(app.root),
+      who: requester(app.root, input.as),
       at: ledger.now(),
+      ...(input.as ? { deploymentId: input.as.deploymentId, trigger: input.as.trigger } : {}),
     });
     await warnUnavailable(target.control, built.manifest, watch.progress);
     // kept by content in $FLASH_HOME: a rebuild cannot change it under a resume, and rollback finds it

@@ -47,6 +47,8 @@ export async function deploymentRequest(input: {
   previous: Record<string, PreviousEndpoint>;
   /** The version a rollback restores. */
   rollbackOf?: { version: number; deploymentId: string };
+  /** What outside the CLI asked for it (a push, a heal). */
+  trigger?: DeploymentRequestedData['trigger'];
   who: Who;
   at: string;
   deploymentId?: string;
@@ -66,6 +68,7 @@ export async function deploymentRequest(input: {
       : { path: '', bytes: 0, sha256: '' },
     keyFingerprint: input.target.keyFingerprint,
     ...(input.rollbackOf ? { rollbackOf: input.rollbackOf } : {}),
+    ...(input.trigger ? { trigger: input.trigger } : {}),
     requestedBy: input.who.requestedBy,
     host: input.who.host,
     gitCommit: input.who.gitCommit,

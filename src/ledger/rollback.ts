@@ -6,7 +6,7 @@ import { GetDeploymentHistory, GetEndpointInventory } from '../projections/queri
 import type { DeploymentRecord } from '../projections/deployment-history/deployment-history.projection';
 import { manifestSchema, type Manifest } from '../../worker/contract/manifest';
 import { artifactAvailable } from './artifacts';
-import { collectQuietly, refused, watchToEnd, type Watch } from './deploy';
+import { collectQuietly, refused, requester, watchToEnd, type ReactorRequest, type Watch } from './deploy';
 import type { Deployment } from '../domain/deployment/deployment.state';
 import type { Ledger } from './ledger';
 import { waitForLock } from './lock-wait';
@@ -15,7 +15,6 @@ import { deploymentRequest, plannedResources } from './request';
 import { resolveSecrets, secretFingerprints } from './secrets';
 import { withTarget } from './session';
 import type { TargetKind } from './target';
-import { whoAmI } from './who';
 
 export interface RollbackInput {
   app: string;
@@ -26,6 +25,8 @@ export interface RollbackInput {
   /** Where the version's `secret()`s are read first (they are never stored, so today's values are sent). */
   envFile?: string;
   lockTimeout?: number;
+  /** A reactor's deployment (a heal): its id, who and why. */
+  as?: ReactorRequest;
 }
 
 /** What a rollback would do: the version it restores and, per resource, the action and what changes. */
@@ -204,9 +205,10 @@ export function rollback(
         input.environment,
         input.target,
       ),
-      who: whoAmI(process.cwd()),
+      who: requester(process.cwd(), input.as),
       at: ledger.now(),
       rollbackOf: { version: to, deploymentId: r.chosen.deploymentId },
+      ...(input.as ? { deploymentId: input.as.deploymentId, trigger: input.as.trigger } : {}),
     });
     watch.progress.line(
       `rolling ${input.app}/${input.environment} on ${input.target} back to v${to} (deployment ${r.chosen.deploymentId.slice(0, 8)}), deployment ${request.deploymentId}`,

@@ -1,10 +1,17 @@
-import { Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { z } from 'zod';
 import { NeedsScope } from './auth.guard';
-import { DeploymentRuns, startResume } from './deployment-runs';
-import { deploymentId, valid } from './validation';
+import { DeploymentRuns, startResume, startRollback } from './deployment-runs';
+import { deploymentId, environmentParams, valid } from './validation';
 
 const deploymentParams = z.object({ id: deploymentId });
+const rollbackBody = z
+  .object({
+    /** The version to go back to; default the succeeded one before the version deployed now. */
+    to: z.number().int().min(1).max(1_000_000_000).optional(),
+    target: z.enum(['local', 'runpod']).optional(),
+  })
+  .strict();
 
 /**
  * The commands (write scope). Each one checks its input, starts the door's use case through
@@ -25,16 +32,28 @@ export class CommandsController {
     return { ...(await startResume(this.runs, id)), status: 'resuming' };
   }
 
-  // Environment commands (rollback, refresh) go here, one method each, with the door's use case from
-  // src/ledger taking a `Watch` (see deploy.ts); `runs.start` answers once `onStart` names the deployment:
-  //
-  //   @Post('environments/:app/:env/rollback')
-  //   @HttpCode(202)
-  //   async rollback(@Param() params: unknown): Promise<unknown> {
-  //     const { app, env } = valid(environmentParams, params, 'path');
-  //     const deploymentId = await this.runs.start(`${app}/${env}`, ({ signal, started }) =>
-  //       rollback({ app, environment: env, ... }, { progress: silentProgress, signal, onStart: started }),
-  //     );
-  //     return { deploymentId, status: 'running' };
-  //   }
+  /**
+   * Rolls the environment back to `to` (default the version before the one deployed now) on `target`
+   * (default local). A version it cannot restore is refused at once (ROLLBACK_VERSION_UNKNOWN,
+   * ROLLBACK_NO_EARLIER_VERSION, ARTIFACT_COLLECTED...); otherwise 202 once the ledger recorded it.
+   */
+  @Post('environments/:app/:env/rollback')
+  @HttpCode(202)
+  async rollback(
+    @Param() params: unknown,
+    @Body() body: unknown,
+  ): Promise<{ deploymentId?: string; to: number; target: string }> {
+    const { app, env } = valid(environmentParams, params, 'path');
+    const { to, target } = valid(rollbackBody, body, 'body');
+    return startRollback(this.runs, {
+      app,
+      environment: env,
+      target: target ?? 'local',
+      ...(to !== undefined ? { to } : {}),
+    });
+  }
+
+  // Other environment commands (refresh) go here, one method each, with the door's use case from
+  // src/ledger taking a `Watch` (see deploy.ts); `runs.start` answers once `onStart` names the deployment
+  // (see `startRollback` in deployment-runs.ts).
 }

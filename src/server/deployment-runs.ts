@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { resume } from '../ledger/deploy';
 import { silentProgress } from '../ledger/progress';
+import { planRollback, rollback, type RollbackInput } from '../ledger/rollback';
 import { resumePlan } from '../ledger/serve-queries';
 import { HttpFailure } from './errors';
 
@@ -92,4 +93,21 @@ export async function startResume(
     ),
   );
   return { deploymentId: plan.deploymentId, target: plan.target };
+}
+
+/**
+ * `POST /v1/environments/:app/:env/rollback`: the door's `planRollback` first, so a version it cannot
+ * restore is refused synchronously with its code and nothing recorded; then `rollback()` in the
+ * background, answered once the ledger recorded the new deployment (its id, from `onStart`).
+ */
+export async function startRollback(
+  runs: DeploymentRuns,
+  input: Pick<RollbackInput, 'app' | 'environment' | 'target' | 'to'>,
+): Promise<{ deploymentId?: string; to: number; target: string }> {
+  const plan = await planRollback(input, { progress: silentProgress });
+  const key = `${input.app}/${input.environment}@${input.target}`;
+  const deploymentId = await runs.start(key, ({ signal, started }) =>
+    rollback({ ...input, to: plan.to }, { progress: silentProgress, signal, onStart: started }),
+  );
+  return { ...(deploymentId ? { deploymentId } : {}), to: plan.to, target: input.target };
 }

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { FlashError } from '../ledger/serve-queries';
 import { DeploymentRuns } from './deployment-runs';
 import { EventStreams } from './event-streams';
+import { HookIntake, registerHookRoute } from './hooks.route';
 import { ServerModule } from './server.module';
 import { loadTokens, type ServeTokens } from './tokens';
 
@@ -46,6 +47,8 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     adapter,
     { logger: false, abortOnError: false },
   );
+  // POST /v1/hooks/:source: on fastify directly (raw body, its own size cap), before Nest adds its routes
+  registerHookRoute(adapter.getInstance(), app.get(HookIntake));
   const host = options.host ?? '127.0.0.1';
   try {
     await app.listen(options.port ?? 7720, host);

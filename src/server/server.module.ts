@@ -6,6 +6,7 @@ import { DeploymentRuns, SERVE_LOG, type ServeLog } from './deployment-runs';
 import { ErrorFilter } from './errors';
 import { EventStreams, SSE_HEARTBEAT_MS } from './event-streams';
 import { EventsController } from './events.controller';
+import { HookIntake } from './hooks.route';
 import { HealthController, QueriesController } from './queries.controller';
 import type { ServeTokens } from './tokens';
 
@@ -32,6 +33,7 @@ export class ServerModule {
         { provide: APP_FILTER, useClass: ErrorFilter },
         EventStreams,
         DeploymentRuns,
+        HookIntake,
       ],
     };
   }

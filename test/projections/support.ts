@@ -25,7 +25,7 @@ export function projected(facts: readonly Fact[]): ProjectedEvent[] {
     recordedAt: recordedAtOf(i + 1),
     metadata: {
       actor,
-      correlationId: `corr-${event.data.deploymentId}`,
+      correlationId: `corr-${'deploymentId' in event.data ? event.data.deploymentId : 'environment'}`,
       causationId: i === 0 ? 'evt-1' : `evt-${i}`,
       schemaVersion: 1,
     },
@@ -56,7 +56,13 @@ export async function record(store: EventStore, facts: readonly Fact[]): Promise
   for (const { event, stream, actor } of facts)
     await store.append(
       stream,
-      [{ type: event.type, data: event.data, metadata: { actor, correlationId: event.data.deploymentId } }],
+      [
+        {
+          type: event.type,
+          data: event.data,
+          metadata: { actor, correlationId: 'deploymentId' in event.data ? event.data.deploymentId : stream },
+        },
+      ],
       { expectedRevision: 'any' },
     );
 }

@@ -1,3 +1,4 @@
+import { externalSummary } from '../../ledger/audit-views';
 import { followEvents, readEvents, type LedgerEvent } from '../../ledger/events';
 import { eventToJson, Timeline, TIMELINE_COLUMNS } from '../render-timeline';
 import { printTable, stdoutColors } from '../output/print';
@@ -25,7 +26,18 @@ function followRow(cells: string[], width: number): string {
   return `${fixed}  ${detail.length > room ? `${detail.slice(0, room - 1)}…` : detail}`;
 }
 
-/** Prints the ledger from a position; with --follow keeps printing what any process appends. */
+/**
+ * A timeline row; an external event (what a webhook reported, on `external-<source>`) shows the audit
+ * trail's one-line summary instead of its raw data.
+ */
+function rowOf(timeline: Timeline, event: LedgerEvent): string[] {
+  const cells = timeline.row(event);
+  if (!event.stream.startsWith('external-')) return cells;
+  const summary = externalSummary(event);
+  return summary === undefined ? cells : [...cells.slice(0, 5), summary];
+}
+
+/** Prints every stream of the ledger (external ones too) from a position; with --follow keeps printing what any process appends. */
 export async function eventsCommand(options: EventsOptions): Promise<void> {
   const from = BigInt(options.from ?? 1);
   const timeline = new Timeline();
@@ -36,7 +48,7 @@ export async function eventsCommand(options: EventsOptions): Promise<void> {
     else
       printTable(
         TIMELINE_COLUMNS,
-        events.map((e) => timeline.row(e)),
+        events.map((e) => rowOf(timeline, e)),
         options.wide,
       );
     return;
@@ -48,7 +60,7 @@ export async function eventsCommand(options: EventsOptions): Promise<void> {
   process.once('SIGTERM', abort);
   const print = (event: LedgerEvent): void => {
     if (options.json) console.log(JSON.stringify(eventToJson(event)));
-    else console.log(followRow(timeline.row(event), width));
+    else console.log(followRow(rowOf(timeline, event), width));
   };
   await followEvents(from, print, stop.signal, (location) => {
     if (options.json) return;

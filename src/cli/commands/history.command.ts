@@ -59,7 +59,12 @@ export async function historyCommand(options: HistoryOptions): Promise<void> {
       r.status + (r.failure ? ` (${r.failure.code})` : r.rejection ? ` (${r.rejection.code})` : ''),
       seconds(r.durationMs),
       `+${r.actions.created} ~${r.actions.updated} =${r.actions.unchanged} -${r.actions.removed}` +
-        (r.rollbackOf ? ` (rollback to v${r.rollbackOf.version})` : ''),
+        (r.trigger?.kind === 'heal'
+          ? ` (heal: v${r.rollbackOf?.version ?? '-'} again)`
+          : r.rollbackOf
+            ? ` (rollback to v${r.rollbackOf.version})`
+            : '') +
+        (r.trigger?.kind === 'push' ? ` (push ${r.trigger.commit.slice(0, 8)})` : ''),
       options.wide ? r.deploymentId : r.deploymentId.slice(0, 8),
     ]),
     options.wide,

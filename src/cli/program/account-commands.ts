@@ -49,6 +49,17 @@ export function addAccountCommands(program: Command): void {
     .action(async (environment: string, options) =>
       (await import('../commands/env.command')).envDeleteCommand(environment, options),
     );
+  env
+    .command('policy')
+    .argument('<env>', 'the environment')
+    .argument('<policy>', 'alert (record drift and show it) or heal (deploy the recorded state again)')
+    .description('what drift found by `flash refresh` or a runpod webhook leads to in this environment')
+    .addOption(appOption())
+    .addOption(target())
+    .option('--json', 'print the result as JSON')
+    .action(async (environment: string, policy: string, options) =>
+      (await import('../commands/refresh.command')).envPolicyCommand(environment, policy, options),
+    );
   addSecretCommands(program);
 }
 

@@ -90,6 +90,30 @@ export function addAppCommands(program: Command): void {
     );
 
   program
+    .command('refresh')
+    .argument('[dir]', "the app's folder (default: the app around the current folder)")
+    .description(
+      'compare the environment on the target with the ledger and record drift (deleted, changed or unknown endpoints)',
+    )
+    .addOption(appOption())
+    .addOption(envOption())
+    .addOption(target())
+    .option('--json', 'print the result as JSON')
+    .option('--wide', 'print tables in full, whatever the terminal width')
+    .action(async (dir: string | undefined, options) =>
+      (await import('../commands/refresh.command')).refreshCommand(dir, options),
+    );
+
+  program
+    .command('react')
+    .description(
+      'run the reactors on recorded outside events: deploy pushes to mapped branches, heal drift under the heal policy',
+    )
+    .option('--follow', 'keep running and react to new events (Ctrl-C stops)')
+    .option('--json', 'print each reaction as a JSON line')
+    .action(async (options) => (await import('../commands/refresh.command')).reactCommand(options));
+
+  program
     .command('undeploy')
     .argument('[dir]', "the app's folder (default: the app around the current folder)")
     .description("delete every endpoint of the app's environment; exits 1 if any survives")

@@ -30,6 +30,8 @@ export const previousEndpointSchema = z.object({
   /** Absent for endpoints recorded before images were. */
   image: z.string().optional(),
   secretFingerprints: z.record(z.string(), z.string()).optional(),
+  /** Drift a refresh or webhook recorded and no deployment has repaired yet. */
+  drift: z.enum(['deleted', 'changed', 'unmanaged']).optional(),
 });
 export type PreviousEndpoint = z.infer<typeof previousEndpointSchema>;
 
@@ -54,6 +56,19 @@ export const deploymentRequested = z.object({
     keyFingerprint: z.string().nullable(),
     /** Set when this deployment puts back an earlier version's manifest and artifact (`flash rollback`). */
     rollbackOf: z.object({ version: z.number().int().min(1), deploymentId: id }).optional(),
+    /** What outside the CLI asked for it: a push to a mapped branch, or drift under the `heal` policy. */
+    trigger: z
+      .discriminatedUnion('kind', [
+        z.object({
+          kind: z.literal('push'),
+          eventId: id,
+          repository: id,
+          branch: id,
+          commit: z.string(),
+        }),
+        z.object({ kind: z.literal('heal'), eventId: id }),
+      ])
+      .optional(),
     requestedBy: z.string(),
     host: z.string(),
     gitCommit: z.string().nullable(),

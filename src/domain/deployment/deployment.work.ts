@@ -61,6 +61,8 @@ export function changeReasons(
   keyFingerprint: string | null,
 ): string[] {
   const reasons: string[] = [];
+  if (before.drift === 'deleted') reasons.push('deleted outside flash-ledger');
+  if (before.drift === 'changed') reasons.push('changed outside flash-ledger');
   if (before.configHash !== resource.configHash) reasons.push('config');
   if (before.codeFingerprint !== resource.codeFingerprint) reasons.push('code');
   if (before.keyFingerprint !== (resource.makesRemoteCalls ? keyFingerprint : null)) reasons.push('key');
@@ -101,7 +103,9 @@ export function planChanges(
   for (const r of resources) {
     const before = previous[r.name];
     const why = before ? changeReasons(before, r, keyFingerprint) : [];
-    actions[r.name] = !before ? 'created' : why.length === 0 ? 'unchanged' : 'updated';
+    // an endpoint deleted outside the tool is made again: a create, whatever else changed
+    actions[r.name] =
+      !before || before.drift === 'deleted' ? 'created' : why.length === 0 ? 'unchanged' : 'updated';
     if (why.length > 0) reasons[r.name] = why;
   }
   const names = new Set(resources.map((r) => r.name));

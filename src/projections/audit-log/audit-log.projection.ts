@@ -12,7 +12,8 @@ export interface AuditEntry {
   stream: string;
   type: DomainEventType;
   eventId: string;
-  deploymentId: string;
+  /** The deployment the event belongs to; null for an environment's drift and policy events. */
+  deploymentId: string | null;
   actor: string;
   correlationId: string;
   causationId: string;
@@ -39,7 +40,7 @@ function entryOf({ event, id, stream, position, recordedAt, metadata }: Projecte
     stream,
     type: event.type,
     eventId: id,
-    deploymentId: event.data.deploymentId,
+    deploymentId: 'deploymentId' in event.data ? event.data.deploymentId : null,
     actor: metadata.actor,
     correlationId: metadata.correlationId,
     causationId: metadata.causationId,

@@ -30,6 +30,8 @@ export interface DeploymentRecord {
   artifactSha256?: string;
   /** The version (and its deployment) this deployment rolled back to, for a `flash rollback`. */
   rollbackOf?: { version: number; deploymentId: string };
+  /** What outside the CLI asked for it: a push to a mapped branch, or drift healed. */
+  trigger?: NonNullable<DeploymentRequestedData['trigger']>;
   /** The last action recorded for each resource. */
   resources: Record<string, ResourceAction>;
   /** How many resources ended in each action. */
@@ -107,6 +109,7 @@ function requested(data: DeploymentRequestedData): DeploymentRecord {
     resumedAt: null,
     ...(data.artifact.sha256 ? { artifactSha256: data.artifact.sha256 } : {}),
     ...(data.rollbackOf ? { rollbackOf: { ...data.rollbackOf } } : {}),
+    ...(data.trigger ? { trigger: { ...data.trigger } } : {}),
     resources: {},
     actions: { created: 0, updated: 0, unchanged: 0, removed: 0 },
   };

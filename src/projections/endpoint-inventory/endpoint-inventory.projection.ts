@@ -20,6 +20,8 @@ export interface InventoryEndpoint {
   image?: string;
   /** Variable → fingerprint of each deployer's secret it got (never the value). */
   secretFingerprints?: Record<string, string>;
+  /** Drift found by a refresh or a webhook since the deployment that provisioned it (what, and what differs). */
+  drift?: { change: 'deleted' | 'changed'; detail: string; at: string };
   /** Known once the deployment collected it. */
   url?: string;
   /** The deployment that last provisioned it. */
@@ -72,6 +74,34 @@ function evolve(view: EndpointInventoryView, { event }: ProjectedEvent): Endpoin
         return withEntry<InventoryEndpoint>(endpoints, resource, { ...endpoint, url });
       });
     }
+    case 'DriftDetected': {
+      const { app, environment, target, drifts, at } = event.data;
+      return changeAt(view, environmentKey(app, environment, target), (endpoints) => {
+        let next: Record<string, InventoryEndpoint> = endpoints;
+        for (const d of drifts) {
+          const endpoint = next[d.resource];
+          if (d.change === 'unmanaged' || !endpoint || endpoint.endpointId !== d.endpointId) continue;
+          next = withEntry<InventoryEndpoint>(next, d.resource, {
+            ...endpoint,
+            drift: { change: d.change, detail: d.detail, at },
+          });
+        }
+        return next;
+      });
+    }
+    case 'DriftResolved': {
+      const { app, environment, target, resources } = event.data;
+      return changeAt(view, environmentKey(app, environment, target), (endpoints) => {
+        let next: Record<string, InventoryEndpoint> = endpoints;
+        for (const resource of resources) {
+          const endpoint = next[resource];
+          if (!endpoint?.drift) continue;
+          const { drift: _drift, ...rest } = endpoint;
+          next = withEntry(next, resource, rest);
+        }
+        return next;
+      });
+    }
     case 'EndpointRemoved': {
       const { deploymentId, resource, endpointId } = event.data;
       return change(view, deploymentId, (endpoints) =>
@@ -91,7 +121,15 @@ function change(
 ): EndpointInventoryView {
   const place = view.deployments[deploymentId];
   if (!place) return view;
-  const key = environmentKey(place.app, place.environment, place.target);
+  return changeAt(view, environmentKey(place.app, place.environment, place.target), update);
+}
+
+/** Changes the endpoints of one environment (by key). */
+function changeAt(
+  view: EndpointInventoryView,
+  key: string,
+  update: (endpoints: Record<string, InventoryEndpoint>) => Record<string, InventoryEndpoint>,
+): EndpointInventoryView {
   const before = view.environments[key] ?? {};
   const after = update(before);
   if (after === before) return view;
@@ -116,7 +154,7 @@ export function previousEndpoints(
     Object.entries(endpoints).map(
       ([
         resource,
-        { endpointId, configHash, keyFingerprint, codeFingerprint, image, secretFingerprints },
+        { endpointId, configHash, keyFingerprint, codeFingerprint, image, secretFingerprints, drift },
       ]) => [
         resource,
         {
@@ -126,6 +164,7 @@ export function previousEndpoints(
           ...(codeFingerprint ? { codeFingerprint } : {}),
           ...(image ? { image } : {}),
           ...(secretFingerprints ? { secretFingerprints } : {}),
+          ...(drift ? { drift: drift.change } : {}),
         },
       ],
     ),
@@ -135,7 +174,14 @@ export function previousEndpoints(
 /** `<app>.<env>` → resource → endpoint id, config hash, key fingerprint, URL; removed endpoints leave. */
 export const endpointInventoryProjection: Projection<EndpointInventoryView> = {
   name: ENDPOINT_INVENTORY,
-  handles: ['DeploymentRequested', 'EndpointProvisioned', 'UrlCollected', 'EndpointRemoved'],
+  handles: [
+    'DeploymentRequested',
+    'EndpointProvisioned',
+    'UrlCollected',
+    'EndpointRemoved',
+    'DriftDetected',
+    'DriftResolved',
+  ],
   initial: () => ({ environments: {}, deployments: {} }),
   evolve,
 };
