@@ -1,7 +1,8 @@
 import { nameUuid } from '../adapters/hooks/hook-crypto';
 import type { RecordedEvent } from '../adapters/eventstore/eventstore.port';
 import { toDomainEvent, toExternalEvent } from '../domain/domain-events';
-import { GetDeploymentHistory } from '../projections/queries';
+import { GetDeploymentHistory, GetEndpointInventory } from '../projections/queries';
+import { runEnvironmentCommand } from '../commands/deployment/environment-lock';
 import { deploy, resume, type ReactorRequest, type Watch } from './deploy';
 import { mappingsFor, type HookMapping } from './hooks-config';
 import { Ledger } from './ledger';
@@ -105,6 +106,46 @@ async function plansFor(ledger: Ledger, event: RecordedEvent): Promise<Plan[]> {
   ];
 }
 
+/**
+ * A runpod webhook reported an endpoint deleted or changed outside the tool: the environment that holds
+ * it records the drift (once: the same drift is not recorded twice), which the heal reaction then sees.
+ */
+async function recordReportedDrift(ledger: Ledger, event: RecordedEvent): Promise<void> {
+  const external = toExternalEvent(event);
+  if (external?.type !== 'RunpodEndpointChanged') return;
+  const { endpointId, change } = external.data;
+  const inventory = await ledger.query(new GetEndpointInventory());
+  for (const endpoints of Object.values(inventory.environments))
+    for (const [resource, endpoint] of Object.entries(endpoints)) {
+      if (endpoint.endpointId !== endpointId) continue;
+      const state = await ledger.deployment(endpoint.deploymentId);
+      if (state.status === 'none') continue;
+      const { app, environment, target } = state.request;
+      const place = { app, environment, target: target.kind };
+      await runEnvironmentCommand(
+        ledger.store,
+        place,
+        {
+          type: 'RecordDrift',
+          data: {
+            ...place,
+            source: 'webhook',
+            drifts: [
+              {
+                resource,
+                endpointId,
+                change: change === 'deleted' ? 'deleted' : 'changed',
+                detail: `reported by RunPod (delivery ${external.data.deliveryId})`,
+              },
+            ],
+            at: ledger.now(),
+          },
+        },
+        { actor: REACTIONS_CHECKPOINT, correlationId: event.id, causationId: event.id },
+      );
+    }
+}
+
 /** The version the environment runs: its latest succeeded deployment's. */
 async function currentVersion(
   ledger: Ledger,
@@ -135,7 +176,11 @@ async function act(ledger: Ledger, plan: Plan, watch: Watch): Promise<Reaction> 
       const after = await ledger.deployment(plan.as.deploymentId);
       return { ...base, outcome: 'started', status: after.status };
     }
-    if (state.status !== 'active') return { ...base, outcome: 'done', status: state.status };
+    // active: its process died; interrupted: a stop cut it short. Either is finished, not asked again.
+    const unfinished =
+      state.status === 'active' ||
+      (state.status === 'failed' && state.failure.code === 'DEPLOYMENT_INTERRUPTED');
+    if (!unfinished) return { ...base, outcome: 'done', status: state.status };
     await resume(
       { deploymentId: plan.as.deploymentId, environment: base.environment, target: base.target },
       watch,
@@ -165,8 +210,9 @@ async function* caughtUp(ledger: Ledger, from: bigint | undefined): AsyncGenerat
 }
 
 /**
- * The external-event reactors: a push to a mapped branch deploys the mapped environment; drift in an
- * environment whose policy is `heal` deploys its current version again. Fed from the ledger after a saved
+ * The external-event reactors: a push to a mapped branch deploys the mapped environment; an endpoint a
+ * runpod webhook reports deleted or changed is recorded as drift; drift in an environment whose policy is
+ * `heal` deploys its current version again. Fed from the ledger after a saved
  * checkpoint, saved after each event: a process killed at any point resumes where it was, never acting twice.
  */
 export async function react(options: ReactOptions): Promise<Reaction[]> {
@@ -182,14 +228,21 @@ export async function react(options: ReactOptions): Promise<Reaction[]> {
     try {
       for await (const event of events) {
         if (options.signal?.aborted) break;
+        await recordReportedDrift(ledger, event);
         for (const plan of await plansFor(ledger, event)) {
           options.progress.line(
             `${plan.reaction.why}: deploying ${plan.reaction.app}/${plan.reaction.environment} on ${plan.reaction.target} (deployment ${plan.as.deploymentId})`,
           );
-          const reaction = await act(ledger, plan, { progress: options.progress });
+          // a stop (the server closing) interrupts the deployment in flight; the next run resumes it
+          const reaction = await act(ledger, plan, {
+            progress: options.progress,
+            ...(options.signal ? { signal: options.signal } : {}),
+          });
           done.push(reaction);
           options.onReaction?.(reaction);
         }
+        // stopped while acting: the event stays unhandled, so the next run resumes what was interrupted
+        if (options.signal?.aborted) break;
         await ledger.store.checkpoints.save(REACTIONS_CHECKPOINT, event.position);
       }
     } finally {

@@ -3,8 +3,11 @@ import { z } from 'zod';
 import { NeedsScope } from './auth.guard';
 import { DeploymentRuns, startResume, startRollback } from './deployment-runs';
 import { deploymentId, environmentParams, valid } from './validation';
+import { refresh, type RefreshReport } from '../ledger/refresh';
+import { silentProgress } from '../ledger/progress';
 
 const deploymentParams = z.object({ id: deploymentId });
+const refreshBody = z.object({ target: z.enum(['local', 'runpod']).optional() }).strict();
 const rollbackBody = z
   .object({
     /** The version to go back to; default the succeeded one before the version deployed now. */
@@ -53,7 +56,20 @@ export class CommandsController {
     });
   }
 
-  // Other environment commands (refresh) go here, one method each, with the door's use case from
-  // src/ledger taking a `Watch` (see deploy.ts); `runs.start` answers once `onStart` names the deployment
-  // (see `startRollback` in deployment-runs.ts).
+  /**
+   * Reads the environment from `target` (default local), compares it with the ledger and records the drift
+   * (DriftDetected / DriftResolved); answers the report. Under the `heal` policy the server's reactors then
+   * deploy the recorded state.
+   */
+  @Post('environments/:app/:env/refresh')
+  @HttpCode(200)
+  async refresh(@Param() params: unknown, @Body() body: unknown): Promise<RefreshReport> {
+    const { app, env } = valid(environmentParams, params, 'path');
+    const { target } = valid(refreshBody, body ?? {}, 'body');
+    return refresh({ app, environment: env, target: target ?? 'local' }, silentProgress);
+  }
+
+  // Other environment commands go here, one method each, with the door's use case from src/ledger taking
+  // a `Watch` (see deploy.ts); `runs.start` answers once `onStart` names the deployment (see
+  // `startRollback` in deployment-runs.ts).
 }

@@ -8,6 +8,8 @@ import { EventStreams } from './event-streams';
 import { HookIntake, registerHookRoute } from './hooks.route';
 import { ServerModule } from './server.module';
 import { loadTokens, type ServeTokens } from './tokens';
+import { react } from '../ledger/reactions';
+import type { Progress } from '../ledger/progress';
 
 export { isLoopback } from './tokens';
 
@@ -21,6 +23,11 @@ export interface ServeOptions {
   heartbeatMs?: number;
   /** Lines about background work (a resumed deployment's end); default stderr. */
   log?: (line: string) => void;
+  /**
+   * Run the reactors on recorded outside events (push to deploy, drift to heal) while serving. Default
+   * true; `flash serve --no-react` leaves them to `flash react`.
+   */
+  react?: boolean;
 }
 
 export interface RunningServer {
@@ -67,6 +74,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       );
     throw error;
   }
+  const reactors = options.react === false ? undefined : startReactors(options.log);
   const address = app.getHttpServer().address() as AddressInfo;
   const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   let closing: Promise<void> | undefined;
@@ -78,8 +86,41 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     close: () =>
       (closing ??= (async () => {
         await app.get(EventStreams).closeAll();
+        await reactors?.stop();
         await app.get(DeploymentRuns).stopAll();
         await app.close();
       })()),
+  };
+}
+
+/** A progress that writes each line to the server's log and keeps nothing else (no terminal here). */
+function logProgress(log: (line: string) => void): Progress {
+  return { step: () => undefined, line: log, done: () => undefined, fail: () => undefined };
+}
+
+/**
+ * The reactors, following the ledger from their checkpoint until the server stops; a failure is logged and
+ * they start again a few seconds later from the same checkpoint, so nothing is lost or done twice.
+ */
+function startReactors(log: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): {
+  stop(): Promise<void>;
+} {
+  const controller = new AbortController();
+  const progress = logProgress((line) => log(`react: ${line}`));
+  const loop = (async () => {
+    while (!controller.signal.aborted) {
+      try {
+        await react({ once: false, signal: controller.signal, progress });
+      } catch (error) {
+        log(`react: stopped (${error instanceof Error ? error.message : String(error)}); again in 5 s`);
+        await new Promise((r) => setTimeout(r, 5_000).unref());
+      }
+    }
+  })();
+  return {
+    stop: async () => {
+      controller.abort();
+      await loop;
+    },
   };
 }

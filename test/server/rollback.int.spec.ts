@@ -155,4 +155,16 @@ describe('POST /v1/environments/:app/:env/rollback', () => {
     expect(await saysEventually('two')).toBe('two');
     expect(await historyLength()).toBe(4);
   });
+
+  it('refreshes an environment with a write token: its endpoints in line, no drift, nothing recorded twice', async () => {
+    const path = `/v1/environments/${APP}/main/refresh`;
+    expect((await call(path, server.tokens.read, 'POST', {})).status).toBe(403);
+    expect((await call(path, server.tokens.write, 'POST', { target: 'aws' })).status).toBe(400);
+    const answer = await call(path, server.tokens.write, 'POST', {});
+    expect(answer).toMatchObject({
+      status: 200,
+      body: { drifts: [], detected: [], resolved: [], policy: 'alert' },
+    });
+    expect(answer.body.inLine).toEqual(expect.arrayContaining([expect.any(String)]));
+  });
 });

@@ -8,6 +8,8 @@ export interface ServeCommandOptions {
   printToken?: boolean;
   scope?: TokenScope;
   json?: boolean;
+  /** `--no-react`: false. */
+  react?: boolean;
 }
 
 /**
@@ -35,7 +37,7 @@ export async function serveCommand(options: ServeCommandOptions): Promise<void> 
     );
   // Nest and fastify load only now: --print-token stays light
   const { startServer } = await import('../../server/serve');
-  const server = await startServer({ host, port: options.port ?? 7720 });
+  const server = await startServer({ host, port: options.port ?? 7720, react: options.react !== false });
   if (options.json) console.log(JSON.stringify({ ok: true, url: server.url }));
   else console.log(`serving ${server.url} (token: flash serve --print-token)`);
   await new Promise<void>((resolve) => {

@@ -1,0 +1,150 @@
+import { spawn } from 'node:child_process';
+import { unlinkSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { request } from 'undici';
+import { addHookSource, mapHook } from '../../src/ledger/hooks-config';
+import { openHookStore, receiveHook } from '../../src/ledger/hooks';
+import { BIN, cliFixture } from '../support/cli-fixture';
+import { crashAfter } from '../support/crash-after';
+import { GITHUB_SECRET, PUSH, RUNPOD_SECRET, githubDelivery } from '../hooks/hook-fixtures';
+
+jest.setTimeout(600_000);
+
+const WORKERS = (says: string): string => `import { Endpoint } from 'flash-ledger';
+export const greet = Endpoint.queue({ name: 'greet', cpu: 'cpu3c-1-2', workers: [0, 1] }, async () => ({ says: '${says}' }));
+`;
+
+interface HistoryRecord {
+  deploymentId: string;
+  status: string;
+  requestedBy: string;
+  gitCommit: string | null;
+  trigger?: { kind: string; commit?: string };
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+describe('reactions to outside events', () => {
+  const { home, app, env, flash, target, stop } = cliFixture('pushy', 33000);
+  writeFileSync(join(app, 'workers.ts'), WORKERS('one'));
+  unlinkSync(join(app, 'api.ts'));
+  addHookSource('github', GITHUB_SECRET, home);
+  addHookSource('runpod', RUNPOD_SECRET, home);
+  mapHook(
+    {
+      repository: 'octo/shop',
+      branch: 'main',
+      app: 'pushy',
+      environment: 'main',
+      target: 'local',
+      appDir: app,
+    },
+    home,
+  );
+  const history = (): HistoryRecord[] =>
+    (JSON.parse(flash(['history', '--json']).stdout) as { deployments: HistoryRecord[] }).deployments;
+  const says = (): unknown => JSON.parse(flash(['invoke', 'greet', '{}', '--env', 'main']).stdout || '{}');
+  async function push(id: string, after: string): Promise<void> {
+    const store = await openHookStore({ home });
+    try {
+      const answer = await receiveHook(store, githubDelivery({ ...PUSH, after }, { id }), { home });
+      expect(answer.status).toBe(200);
+    } finally {
+      await store.close();
+    }
+  }
+
+  afterAll(stop);
+
+  it('deploys a push to a mapped branch once, even when the reacting process is killed mid-deploy', async () => {
+    await push('delivery-1', PUSH.after);
+    const crashed = flash(['react', '--json'], crashAfter('EndpointProvisioned'));
+    expect(crashed.signal).toBe('SIGKILL');
+    expect(history().map((d) => d.status)).toEqual(['in_progress']);
+
+    const again = flash(['react', '--json']);
+    expect(again.status).toBe(0);
+    expect(again.stdout).toContain('"outcome":"resumed"');
+    expect(again.stdout).toContain('"status":"succeeded"');
+    expect(JSON.parse(flash(['react', '--json']).stdout.trim().split('\n').pop() ?? '{}')).toEqual({
+      ok: true,
+      reactions: 0,
+    });
+
+    const [only, ...rest] = history();
+    expect(rest).toEqual([]);
+    expect(only).toMatchObject({
+      status: 'succeeded',
+      requestedBy: 'reactor:push-to-deploy',
+      gitCommit: PUSH.after,
+      trigger: { kind: 'push', commit: PUSH.after },
+    });
+    expect(says()).toEqual({ says: 'one' });
+
+    // a redelivery of the same push records nothing and deploys nothing
+    await push('delivery-1', PUSH.after);
+    expect(flash(['react']).stdout).toContain('nothing to react to');
+    expect(history()).toHaveLength(1);
+
+    // the next push deploys the new code
+    writeFileSync(join(app, 'workers.ts'), WORKERS('two'));
+    await push('delivery-2', 'fedcba9876543210fedcba9876543210fedcba98');
+    expect(flash(['react']).status).toBe(0);
+    expect(history().map((d) => [d.status, d.trigger?.commit])).toEqual([
+      ['succeeded', PUSH.after],
+      ['succeeded', 'fedcba9876543210fedcba9876543210fedcba98'],
+    ]);
+    expect(says()).toEqual({ says: 'two' });
+  });
+
+  it('heals an endpoint a runpod webhook reports deleted, through flash serve', async () => {
+    expect(flash(['env', 'policy', 'main', 'heal']).status).toBe(0);
+    const port = await freePort();
+    const serve = spawn(process.execPath, [BIN, 'serve', '--port', String(port), '--json'], {
+      cwd: app,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<number | null>((r) => serve.on('exit', (code) => r(code)));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        serve.stdout.on('data', (c: Buffer) => (c.toString().includes('"ok":true') ? resolve() : undefined));
+        serve.on('exit', () => reject(new Error('flash serve exited before it started')));
+      });
+      const t = target();
+      const greet = (await t.control.listEndpoints()).find((e) => e.name === 'greet')?.id ?? '';
+      await t.control.deleteEndpoint(greet);
+      await t.close();
+
+      const answer = await request(`http://127.0.0.1:${port}/v1/hooks/runpod?token=${RUNPOD_SECRET}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-flash-delivery': 'endpoint-deleted-1' },
+        body: JSON.stringify({ event: 'endpoint.deleted', endpointId: greet }),
+      });
+      expect(answer.statusCode).toBe(200);
+      await answer.body.dump();
+
+      const deadline = Date.now() + 180_000;
+      let healed: HistoryRecord | undefined;
+      while (Date.now() < deadline) {
+        healed = history().find((d) => d.trigger?.kind === 'heal' && d.status === 'succeeded');
+        if (healed) break;
+        await new Promise((r) => setTimeout(r, 1_000));
+      }
+      expect(healed).toMatchObject({ requestedBy: 'reactor:drift' });
+      expect(says()).toEqual({ says: 'two' });
+      expect(flash(['audit']).stdout).toContain('found by webhook');
+    } finally {
+      serve.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    }
+  });
+});
