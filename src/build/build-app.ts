@@ -123,6 +123,28 @@ function findUpToDateBuild(out: BuildOutput, key: string): SealedBuild | undefin
   }
 }
 
+/**
+ * The app's latest sealed build as it is, without checking it against the sources: what a deploy of an
+ * already-built artifact sends. Undefined when there is none (or it was pruned).
+ */
+export function latestBuiltApp(root: string): BuildResult | undefined {
+  const out = buildOutput(root);
+  const id = latestBuild(out);
+  if (id === undefined || !reuseBuild(out, id)) return undefined;
+  const dir = join(out.buildsDir, id);
+  try {
+    const manifest = manifestSchema.parse(JSON.parse(readFileSync(join(dir, MANIFEST_FILE), 'utf8')));
+    return describeBuild(
+      root,
+      { id, dir, manifest, bytes: statSync(join(dir, ARTIFACT_FILE)).size },
+      true,
+      {},
+    );
+  } catch {
+    return undefined;
+  }
+}
+
 function describeBuild(
   root: string,
   sealed: SealedBuild,

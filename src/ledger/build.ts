@@ -1,4 +1,5 @@
-import { buildApp, type BuildResult } from '../build/build-app';
+import { buildApp, latestBuiltApp, type BuildResult } from '../build/build-app';
+import { FlashError } from '../domain/errors';
 import type { Progress } from './progress';
 
 export type { BuildResult };
@@ -24,4 +25,15 @@ export async function build(app: AppRef, progress: Progress, force = false): Pro
     progress.fail();
     throw error;
   }
+}
+
+/** The app's latest build as it was built (`flash build`), never rebuilt: BUILD_NOT_FOUND without one. */
+export function builtApp(app: AppRef): BuildResult {
+  const built = latestBuiltApp(app.root);
+  if (!built)
+    throw new FlashError(
+      'BUILD_NOT_FOUND',
+      `${app.name} has no build in ${app.root}/.flash: run \`flash build\` there first`,
+    );
+  return built;
 }

@@ -8,7 +8,7 @@ import { GetDeploymentHistory, GetEndpointInventory } from '../projections/queri
 import { keepArtifact } from './artifacts';
 import { warnUnavailable } from './availability';
 import { collectGarbage } from './gc';
-import { build, type AppRef } from './build';
+import { build, builtApp, type AppRef } from './build';
 import type { Ledger, OnEvent } from './ledger';
 import { waitForLock } from './lock-wait';
 import type { Progress } from './progress';
@@ -44,6 +44,8 @@ export interface DeployInput {
   envFile?: string;
   /** A reactor's deployment: its id (derived from the event it reacts to), who and why. */
   as?: ReactorRequest;
+  /** Deploy the app's latest build as it is (`flash build` made it), without building. */
+  prebuilt?: boolean;
 }
 
 /** Who asks for a deployment when a reactor does, with the id that makes a second reaction find the first. */
@@ -110,7 +112,7 @@ export function deploy(input: DeployInput, watch: Watch): Promise<DeployResult> 
     return Promise.reject(error as Error);
   }
   return withTarget(input.target, watch.progress, async (ledger) => {
-    const built = await build(app, watch.progress, Boolean(input.force));
+    const built = input.prebuilt ? builtApp(app) : await build(app, watch.progress, Boolean(input.force));
     const target = ledger.target;
     // refused here when one is missing: before the request is recorded or anything provisioned
     const secrets = resolveSecrets(built.manifest, secretSources(input.envFile));

@@ -51,6 +51,8 @@ export function eventJson(event: LedgerEvent): {
 export interface EnvironmentSummary {
   app: string;
   environment: string;
+  /** Where it runs: local and RunPod environments of one app are apart. */
+  target: DeploymentRecord['target'];
   /** The version of the environment's last deployment (null before one locked it). */
   version: number | null;
   /** How the last deployment went (`in_progress`, `succeeded`, `failed`, `rejected`). */
@@ -66,13 +68,14 @@ export async function environmentSummaries(): Promise<EnvironmentSummary[]> {
   const last = new Map<string, DeploymentRecord>();
   for (const id of history.order) {
     const d = history.deployments[id];
-    if (d) last.set(environmentKey(d.app, d.environment), d);
+    if (d) last.set(environmentKey(d.app, d.environment, d.target), d);
   }
   return [...last.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([key, d]) => ({
       app: d.app,
       environment: d.environment,
+      target: d.target,
       version: d.version,
       status: d.status,
       lastDeployment: d,
@@ -163,3 +166,6 @@ export async function auditQuery(filter: AuditFilter = {}): Promise<AuditEntry[]
   );
   return filter.limit !== undefined ? entries.slice(-filter.limit) : entries;
 }
+
+/** The app's latest build (for a deploy of an already-built artifact). */
+export { builtApp } from './build';

@@ -1,13 +1,22 @@
 import { Body, Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { z } from 'zod';
 import { NeedsScope } from './auth.guard';
-import { DeploymentRuns, startResume, startRollback } from './deployment-runs';
+import { isAbsolute } from 'node:path';
+import { DeploymentRuns, startDeploy, startResume, startRollback } from './deployment-runs';
 import { deploymentId, environmentParams, valid } from './validation';
 import { refresh, type RefreshReport } from '../ledger/refresh';
 import { silentProgress } from '../ledger/progress';
 
 const deploymentParams = z.object({ id: deploymentId });
 const refreshBody = z.object({ target: z.enum(['local', 'runpod']).optional() }).strict();
+const deployBody = z
+  .object({
+    /** The app's folder on this machine, absolute: its latest `flash build` is what gets deployed. */
+    appDir: z.string().min(1).refine(isAbsolute, 'appDir is an absolute path on the server'),
+    target: z.enum(['local', 'runpod']).optional(),
+    force: z.boolean().optional(),
+  })
+  .strict();
 const rollbackBody = z
   .object({
     /** The version to go back to; default the succeeded one before the version deployed now. */
@@ -53,6 +62,28 @@ export class CommandsController {
       environment: env,
       target: target ?? 'local',
       ...(to !== undefined ? { to } : {}),
+    });
+  }
+
+  /**
+   * Deploys the app's latest build in `appDir` (made by `flash build`; the server never builds) to the
+   * environment on `target` (default local): 202 `{deploymentId, target}` once recorded, 202 `{changes: 0}`
+   * (nothing recorded) when nothing would change unless `force`, 409 BUILD_NOT_FOUND without a build.
+   */
+  @Post('environments/:app/:env/deploy')
+  @HttpCode(202)
+  async deploy(
+    @Param() params: unknown,
+    @Body() body: unknown,
+  ): Promise<{ deploymentId?: string; target: string; changes?: 0 }> {
+    const { app, env } = valid(environmentParams, params, 'path');
+    const { appDir, target, force } = valid(deployBody, body, 'body');
+    return startDeploy(this.runs, {
+      app,
+      environment: env,
+      target: target ?? 'local',
+      appDir,
+      force: force ?? false,
     });
   }
 

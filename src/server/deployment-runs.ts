@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { resume } from '../ledger/deploy';
+import { builtApp } from '../ledger/serve-queries';
+import { deploy, resume } from '../ledger/deploy';
 import { silentProgress } from '../ledger/progress';
 import { planRollback, rollback, type RollbackInput } from '../ledger/rollback';
 import { resumePlan } from '../ledger/serve-queries';
@@ -93,6 +94,32 @@ export async function startResume(
     ),
   );
   return { deploymentId: plan.deploymentId, target: plan.target };
+}
+
+/**
+ * `POST /v1/environments/:app/:env/deploy`: the app's latest build, as `flash build` made it in `appDir`
+ * (the server never builds), deployed like `flash deploy`. A missing build is refused at once
+ * (BUILD_NOT_FOUND); nothing to change answers `{changes: 0}` without recording anything.
+ */
+export async function startDeploy(
+  runs: DeploymentRuns,
+  input: { app: string; environment: string; target: 'local' | 'runpod'; appDir: string; force: boolean },
+): Promise<{ deploymentId?: string; target: string; changes?: 0 }> {
+  const app = { name: input.app, root: input.appDir };
+  builtApp(app); // BUILD_NOT_FOUND before anything runs
+  let unchanged = false;
+  const key = `${input.app}/${input.environment}@${input.target}`;
+  const deploymentId = await runs.start(key, async ({ signal, started }) => {
+    const result = await deploy(
+      { app, environment: input.environment, target: input.target, force: input.force, prebuilt: true },
+      { progress: silentProgress, signal, onStart: started },
+    );
+    unchanged = result.kind === 'unchanged';
+    return result;
+  });
+  return deploymentId
+    ? { deploymentId, target: input.target }
+    : { target: input.target, ...(unchanged ? { changes: 0 as const } : {}) };
 }
 
 /**

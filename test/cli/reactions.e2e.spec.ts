@@ -52,6 +52,15 @@ describe('reactions to outside events', () => {
   const history = (): HistoryRecord[] =>
     (JSON.parse(flash(['history', '--json']).stdout) as { deployments: HistoryRecord[] }).deployments;
   const says = (): unknown => JSON.parse(flash(['invoke', 'greet', '{}', '--env', 'main']).stdout || '{}');
+  /** What greet says once the rolled worker serves the new build (an old one may finish its idle time first). */
+  async function saysEventually(expected: string): Promise<unknown> {
+    let said = says();
+    for (let i = 0; i < 60 && JSON.stringify(said) !== JSON.stringify({ says: expected }); i++) {
+      await new Promise((r) => setTimeout(r, 1_000));
+      said = says();
+    }
+    return said;
+  }
   async function push(id: string, after: string): Promise<void> {
     const store = await openHookStore({ home });
     try {
@@ -102,10 +111,10 @@ describe('reactions to outside events', () => {
       ['succeeded', PUSH.after],
       ['succeeded', 'fedcba9876543210fedcba9876543210fedcba98'],
     ]);
-    expect(says()).toEqual({ says: 'two' });
+    expect(await saysEventually('two')).toEqual({ says: 'two' });
   });
 
-  it('heals an endpoint a runpod webhook reports deleted, through flash serve', async () => {
+  it('heals an endpoint a runpod webhook reports deleted, and deploys a push, through flash serve', async () => {
     expect(flash(['env', 'policy', 'main', 'heal']).status).toBe(0);
     const port = await freePort();
     const serve = spawn(process.execPath, [BIN, 'serve', '--port', String(port), '--json'], {
@@ -140,8 +149,30 @@ describe('reactions to outside events', () => {
         await new Promise((r) => setTimeout(r, 1_000));
       }
       expect(healed).toMatchObject({ requestedBy: 'reactor:drift' });
-      expect(says()).toEqual({ says: 'two' });
+      expect(await saysEventually('two')).toEqual({ says: 'two' });
       expect(flash(['audit']).stdout).toContain('found by webhook');
+
+      // a push delivered over HTTP deploys the mapped environment from the server's own reactor
+      writeFileSync(join(app, 'workers.ts'), WORKERS('three')); // (a push of code already deployed changes nothing)
+      const pushed = githubDelivery(
+        { ...PUSH, after: 'c0ffee0123456789c0ffee0123456789c0ffee01' },
+        { id: 'delivery-3' },
+      );
+      const viaHttp = await request(`http://127.0.0.1:${port}/v1/hooks/github`, {
+        method: 'POST',
+        headers: pushed.headers as Record<string, string>,
+        body: pushed.body,
+      });
+      expect(viaHttp.statusCode).toBe(200);
+      await viaHttp.body.dump();
+      let deployed: HistoryRecord | undefined;
+      while (Date.now() < deadline && !deployed) {
+        deployed = history().find((d) => d.trigger?.commit === 'c0ffee0123456789c0ffee0123456789c0ffee01');
+        if (deployed?.status !== 'succeeded') deployed = undefined;
+        if (!deployed) await new Promise((r) => setTimeout(r, 1_000));
+      }
+      expect(deployed).toMatchObject({ requestedBy: 'reactor:push-to-deploy' });
+      expect(await saysEventually('three')).toEqual({ says: 'three' });
     } finally {
       serve.kill('SIGTERM');
       expect(await exited).toBe(0);

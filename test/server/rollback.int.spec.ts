@@ -85,6 +85,8 @@ async function historyLength(): Promise<number> {
   return (answer.body.deployments as unknown[]).length;
 }
 
+let root = '';
+
 beforeAll(async () => {
   home = tempDir('flash-serve-rollback-');
   process.env.FLASH_HOME = home;
@@ -93,7 +95,7 @@ beforeAll(async () => {
   const url = await cloud.listen(0);
   writeFileSync(join(home, 'cloud', 'cloud.pid'), String(process.pid));
   process.env.FLASH_CLOUD_URL = url;
-  const root = writeApp({ 'package.json': JSON.stringify({ name: APP }), 'workers.ts': WORKERS('one') });
+  root = writeApp({ 'package.json': JSON.stringify({ name: APP }), 'workers.ts': WORKERS('one') });
   h = await ledgerFor(url, cloud.apiKey, { dir: home });
   const first = await deployBuild(h, await buildApp({ root }), { environment: 'main' });
   expect(first.state?.status).toBe('succeeded');
@@ -166,5 +168,30 @@ describe('POST /v1/environments/:app/:env/rollback', () => {
       body: { drifts: [], detected: [], resolved: [], policy: 'alert' },
     });
     expect(answer.body.inLine).toEqual(expect.arrayContaining([expect.any(String)]));
+  });
+});
+
+describe('POST /v1/environments/:app/:env/deploy (an already-built artifact)', () => {
+  const deployPath = `/v1/environments/${APP}/main/deploy`;
+
+  it('refuses a relative folder (400) and a folder without a build (409 BUILD_NOT_FOUND), recording nothing', async () => {
+    const before = await historyLength();
+    expect((await call(deployPath, server.tokens.write, 'POST', { appDir: 'shop' })).status).toBe(400);
+    const none = await call(deployPath, server.tokens.write, 'POST', { appDir: tempDir('no-build-') });
+    expect(none).toMatchObject({ status: 409, body: { error: { code: 'BUILD_NOT_FOUND' } } });
+    expect((await call(deployPath, server.tokens.read, 'POST', { appDir: root })).status).toBe(403);
+    expect(await historyLength()).toBe(before);
+  });
+
+  it('deploys the latest build as it was built, without building', async () => {
+    writeFileSync(join(root, 'workers.ts'), WORKERS('three'));
+    await buildApp({ root });
+    writeFileSync(join(root, 'workers.ts'), WORKERS('four')); // not built: the server never builds
+    const answer = await call(deployPath, server.tokens.write, 'POST', { appDir: root });
+    expect(answer).toMatchObject({ status: 202, body: { target: 'local' } });
+    expect(await statusAtEnd(String(answer.body.deploymentId))).toBe('succeeded');
+    expect(await saysEventually('three')).toBe('three');
+    const again = await call(deployPath, server.tokens.write, 'POST', { appDir: root });
+    expect(again).toMatchObject({ status: 202, body: { changes: 0 } });
   });
 });
