@@ -169,3 +169,43 @@ export async function auditQuery(filter: AuditFilter = {}): Promise<AuditEntry[]
 
 /** The app's latest build (for a deploy of an already-built artifact). */
 export { builtApp } from './build';
+
+/** An environment's recorded drift (not resolved since) and its drift policy. */
+export interface EnvironmentDrift {
+  app: string;
+  environment: string;
+  target: 'local' | 'runpod';
+  policy: 'alert' | 'heal';
+  drifts: { resource: string; endpointId: string; change: string; detail: string }[];
+}
+
+/** The drift `flash refresh` and webhooks recorded for an environment, folded from its stream. */
+export async function environmentDrift(
+  app: string,
+  environment: string,
+  target: 'local' | 'runpod',
+): Promise<EnvironmentDrift> {
+  const [{ openEventStore }, domain, { environmentStream }, { isEnvironmentEvent, toDomainEvent }] =
+    await Promise.all([
+      import('../adapters/eventstore/open-event-store'),
+      import('../domain/environment/environment'),
+      import('../domain/streams'),
+      import('../domain/domain-events'),
+    ]);
+  const store = await openEventStore();
+  try {
+    const events = (await store.read(environmentStream(app, environment, target)))
+      .map(toDomainEvent)
+      .filter(isEnvironmentEvent);
+    const state = events.reduce(domain.evolveEnvironment, domain.initialEnvironment);
+    return {
+      app,
+      environment,
+      target,
+      policy: state.policy ?? 'alert',
+      drifts: Object.values(state.drift ?? {}).sort((a, b) => a.resource.localeCompare(b.resource)),
+    };
+  } finally {
+    await store.close();
+  }
+}

@@ -6,6 +6,7 @@ import {
   auditQuery,
   deploymentDetail,
   endpointInventory,
+  environmentDrift,
   environmentSummaries,
   eventJson,
 } from '../ledger/serve-queries';
@@ -15,6 +16,7 @@ import { HttpFailure } from './errors';
 import { count, deploymentId, environmentParams, time, valid } from './validation';
 
 const deploymentParams = z.object({ id: deploymentId });
+const targetQuery = z.object({ target: z.enum(['local', 'runpod']).optional() }).strict();
 const replayQuery = z.object({ until: count(1_000_000).optional() }).strict();
 const auditFilter = z
   .object({
@@ -62,6 +64,14 @@ export class QueriesController {
   async endpoints(@Param() params: unknown): Promise<unknown> {
     const { app, env } = valid(environmentParams, params, 'path');
     return environmentStatus(app, env);
+  }
+
+  /** The drift recorded for one environment (not resolved since) and its policy; `?target=runpod`. */
+  @Get('environments/:app/:env/drift')
+  async drift(@Param() params: unknown, @Query() query: unknown): Promise<unknown> {
+    const { app, env } = valid(environmentParams, params, 'path');
+    const { target } = valid(targetQuery, query, 'query');
+    return environmentDrift(app, env, target ?? 'local');
   }
 
   /** A deployment (id or unique prefix of 4+): its history record, state and events. */

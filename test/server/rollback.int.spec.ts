@@ -168,6 +168,11 @@ describe('POST /v1/environments/:app/:env/rollback', () => {
       body: { drifts: [], detected: [], resolved: [], policy: 'alert' },
     });
     expect(answer.body.inLine).toEqual(expect.arrayContaining([expect.any(String)]));
+    const drift = await call(`/v1/environments/${APP}/main/drift`, server.tokens.read);
+    expect(drift).toMatchObject({ status: 200, body: { target: 'local', policy: 'alert', drifts: [] } });
+    expect((await call(`/v1/environments/${APP}/main/drift?target=aws`, server.tokens.read)).status).toBe(
+      400,
+    );
   });
 });
 
