@@ -71,6 +71,9 @@ describe('reactions to outside events', () => {
     }
   }
 
+  /** The heal policy off again, so only the push reacts in a later test. */
+  const policyOff = async (): Promise<number | null> => flash(['env', 'policy', 'main', 'alert']).status;
+
   afterAll(stop);
 
   it('deploys a push to a mapped branch once, even when the reacting process is killed mid-deploy', async () => {
@@ -175,6 +178,61 @@ describe('reactions to outside events', () => {
       expect(await saysEventually('three')).toEqual({ says: 'three' });
     } finally {
       serve.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    }
+  });
+
+  it('a flash serve killed between recording a push and finishing its deployment resumes it once on restart', async () => {
+    await expect(policyOff()).resolves.toBe(0);
+    writeFileSync(join(app, 'workers.ts'), WORKERS('four'));
+    const commit = '4444444444444444444444444444444444444444';
+    const before = history().length;
+    const port = await freePort();
+    const serveWith = (extra: NodeJS.ProcessEnv) =>
+      spawn(process.execPath, [BIN, 'serve', '--port', String(port), '--json'], {
+        cwd: app,
+        env: { ...env, ...extra },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+    const started = (child: ReturnType<typeof serveWith>): Promise<void> =>
+      new Promise<void>((resolve, reject) => {
+        child.stdout?.on('data', (c: Buffer) => (c.toString().includes('"ok":true') ? resolve() : undefined));
+        child.on('exit', () => reject(new Error('flash serve exited before it started')));
+      });
+    // the first server dies (SIGKILL) right after it records an endpoint of the push's deployment
+    const doomed = serveWith(crashAfter('EndpointProvisioned'));
+    const died = new Promise<NodeJS.Signals | null>((r) => doomed.on('exit', (_code, signal) => r(signal)));
+    await started(doomed);
+    const pushed = githubDelivery({ ...PUSH, after: commit }, { id: 'delivery-4' });
+    const answer = await request(`http://127.0.0.1:${port}/v1/hooks/github`, {
+      method: 'POST',
+      headers: pushed.headers as Record<string, string>,
+      body: pushed.body,
+    });
+    expect(answer.statusCode).toBe(200);
+    await answer.body.dump();
+    expect(await died).toBe('SIGKILL');
+    expect(
+      history()
+        .filter((d) => d.trigger?.commit === commit)
+        .map((d) => d.status),
+    ).toEqual(['in_progress']);
+
+    const revived = serveWith({});
+    const exited = new Promise<number | null>((r) => revived.on('exit', (code) => r(code)));
+    try {
+      await started(revived);
+      const deadline = Date.now() + 180_000;
+      let mine = history().filter((d) => d.trigger?.commit === commit);
+      while (Date.now() < deadline && mine[0]?.status !== 'succeeded') {
+        await new Promise((r) => setTimeout(r, 1_000));
+        mine = history().filter((d) => d.trigger?.commit === commit);
+      }
+      expect(mine.map((d) => d.status)).toEqual(['succeeded']); // resumed, not asked again
+      expect(history()).toHaveLength(before + 1);
+      expect(await saysEventually('four')).toEqual({ says: 'four' });
+    } finally {
+      revived.kill('SIGTERM');
       expect(await exited).toBe(0);
     }
   });

@@ -10,6 +10,7 @@ import {
 } from '../../ledger/hooks-config';
 import { checkName, locateApp } from '../app/locate-app';
 import { printJson, printTable, shortTime } from '../output/print';
+import { readPiped } from '../output/stdin';
 
 export interface HooksAddOptions {
   secretStdin?: boolean;
@@ -29,16 +30,6 @@ export interface HooksMapOptions {
   target?: 'local' | 'runpod';
   app?: string;
   json?: boolean;
-}
-
-/** Reads all of a piped stdin; one trailing line break (what `echo` adds) is not part of the secret. */
-async function readPiped(stdin: NodeJS.ReadStream): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stdin)
-    chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
-  return Buffer.concat(chunks)
-    .toString('utf8')
-    .replace(/\r?\n$/, '');
 }
 
 /** The webhook's URL: `<base-url>/v1/hooks/<source>`, or the path alone without --base-url. */

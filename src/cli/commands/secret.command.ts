@@ -11,6 +11,7 @@ import { CommandExit, EXIT } from '../errors';
 import { printJson, printTable, shortTime } from '../output/print';
 import { progressOn } from '../output/progress';
 import { confirmed } from './undeploy.command';
+import { readPiped } from '../output/stdin';
 
 export interface SecretSetOptions {
   description?: string;
@@ -30,16 +31,6 @@ export interface SecretDeleteOptions {
   target?: string;
   yes?: boolean;
   json?: boolean;
-}
-
-/** Reads all of a piped stdin; one trailing line break (what `echo` adds) is not part of the value. */
-async function readPiped(stdin: NodeJS.ReadStream): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stdin)
-    chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
-  return Buffer.concat(chunks)
-    .toString('utf8')
-    .replace(/\r?\n$/, '');
 }
 
 /** What a key press does to the value being typed: Enter ends it, Ctrl-C and Ctrl-D give up. */
