@@ -186,6 +186,20 @@ export const boundaries = [
     ),
   },
   {
+    files: ['dashboard/src/**/*.ts', 'dashboard/src/**/*.tsx'],
+    rules: rule(
+      [folder('src', 'worker', 'emulator', 'image', 'test', 'bench'), '^(?!\\.|preact(/|$))'],
+      'the dashboard runs in the browser and talks to flash serve over HTTP: preact and its own files only',
+    ),
+  },
+  {
+    files: ['dashboard/build.ts'],
+    rules: rule(
+      [folder('src', 'worker', 'emulator', 'image'), '^(?!\\.|node:|esbuild$)'],
+      'the dashboard build bundles dashboard/src with esbuild: node and esbuild only',
+    ),
+  },
+  {
     files: ['bench/**/*.ts', 'test/support/**/*.ts'],
     ignores: ['bench/eventstore.bench.ts'],
     rules: rule(

@@ -209,3 +209,16 @@ export async function environmentDrift(
     await store.close();
   }
 }
+
+/**
+ * The position of the ledger's last event (undefined when it holds none, or for EventStoreDB, whose head
+ * this does not ask): where a client that wants only recent events starts following.
+ */
+export async function ledgerHead(): Promise<bigint | undefined> {
+  const [{ ledgerConfigFromEnv }, { sqliteLedgerHead }] = await Promise.all([
+    import('../adapters/eventstore/ledger-config'),
+    import('../adapters/eventstore/sqlite/sqlite-head'),
+  ]);
+  const config = ledgerConfigFromEnv();
+  return config.kind === 'sqlite' ? sqliteLedgerHead(config.file) : undefined;
+}

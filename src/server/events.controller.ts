@@ -4,8 +4,20 @@ import { z } from 'zod';
 import { NeedsScope } from './auth.guard';
 import { EventStreams } from './event-streams';
 import { position, valid } from './validation';
+import { ledgerHead } from '../ledger/serve-queries';
 
-const streamQuery = z.object({ from: position.optional() }).strict();
+const streamQuery = z
+  .object({
+    from: position.optional(),
+    /** Only the last `tail` events, then live: what a page that shows recent activity needs. */
+    tail: z
+      .string()
+      .regex(/^[0-9]{1,5}$/, 'a whole number')
+      .transform(Number)
+      .refine((n) => n >= 1 && n <= 10_000, 'from 1 to 10000')
+      .optional(),
+  })
+  .strict();
 
 /** The live feed of the ledger (read scope). */
 @Controller('v1/events')
@@ -19,13 +31,17 @@ export class EventsController {
    * resumes after the event it names (exclusive) and wins over `from`.
    */
   @Get('stream')
-  stream(
+  async stream(
     @Query() query: unknown,
     @Headers('last-event-id') lastEventId: string | undefined,
     @Res() reply: FastifyReply,
-  ): void {
-    const { from } = valid(streamQuery, query, 'query');
+  ): Promise<void> {
+    const { from, tail } = valid(streamQuery, query, 'query');
     let start = from ?? 1n;
+    if (tail !== undefined && from === undefined) {
+      const head = await ledgerHead();
+      start = head === undefined || head < BigInt(tail) ? 1n : head - BigInt(tail) + 1n;
+    }
     if (lastEventId !== undefined && lastEventId.trim() !== '') {
       const last = valid(
         z.object({ id: z.string().regex(/^[0-9]{1,19}$/, 'a ledger position') }),

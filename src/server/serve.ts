@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { AddressInfo } from 'node:net';
 import { FlashError } from '../ledger/serve-queries';
+import { registerDashboardRoute } from './dashboard.route';
 import { DeploymentRuns } from './deployment-runs';
 import { EventStreams } from './event-streams';
 import { HookIntake, registerHookRoute } from './hooks.route';
@@ -56,6 +57,8 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   );
   // POST /v1/hooks/:source: on fastify directly (raw body, its own size cap), before Nest adds its routes
   registerHookRoute(adapter.getInstance(), app.get(HookIntake));
+  // GET / and /assets/*: the web dashboard (no token: the page holds no data; its calls send one)
+  registerDashboardRoute(adapter.getInstance());
   const host = options.host ?? '127.0.0.1';
   try {
     await app.listen(options.port ?? 7720, host);

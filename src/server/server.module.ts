@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { AuthGuard, SERVE_TOKENS } from './auth.guard';
 import { CommandsController } from './commands.controller';
 import { DeploymentRuns, SERVE_LOG, type ServeLog } from './deployment-runs';
+import { EndpointsController } from './endpoints.controller';
 import { ErrorFilter } from './errors';
 import { EventStreams, SSE_HEARTBEAT_MS } from './event-streams';
 import { EventsController } from './events.controller';
@@ -24,7 +25,13 @@ export class ServerModule {
   static forRoot(options: ServerModuleOptions): DynamicModule {
     return {
       module: ServerModule,
-      controllers: [HealthController, QueriesController, EventsController, CommandsController],
+      controllers: [
+        HealthController,
+        QueriesController,
+        EndpointsController,
+        EventsController,
+        CommandsController,
+      ],
       providers: [
         { provide: SERVE_TOKENS, useValue: options.tokens },
         { provide: SSE_HEARTBEAT_MS, useValue: options.heartbeatMs ?? 15_000 },
