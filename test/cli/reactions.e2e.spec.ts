@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import { unlinkSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { addHookSource, mapHook } from '../../src/ledger/hooks-config';
@@ -8,6 +7,7 @@ import { openHookStore, receiveHook } from '../../src/ledger/hooks';
 import { BIN, cliFixture } from '../support/cli-fixture';
 import { crashAfter } from '../support/crash-after';
 import { GITHUB_SECRET, PUSH, RUNPOD_SECRET, githubDelivery } from '../hooks/hook-fixtures';
+import { freePort } from '../support/child-server';
 
 jest.setTimeout(600_000);
 
@@ -21,15 +21,6 @@ interface HistoryRecord {
   requestedBy: string;
   gitCommit: string | null;
   trigger?: { kind: string; commit?: string };
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
 
 describe('reactions to outside events', () => {
