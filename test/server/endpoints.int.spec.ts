@@ -6,6 +6,7 @@ import { startServer, type RunningServer } from '../../src/server/serve';
 import { writeApp } from '../support/app-fixture';
 import { deployBuild, ledgerFor } from '../support/ledger-deploy';
 import { tempDir } from '../support/ledger-processes';
+import { callJson, type Answer } from '../support/serve-api';
 
 /** The Endpoints page's routes: health, logs and invoke of a deployed environment, on a real local cloud. */
 
@@ -18,11 +19,6 @@ export const api = Endpoint.loadBalanced({ name: 'api', cpu: 'cpu3c-1-2', worker
 api.post('/echo', ({ body }) => ({ got: body }));
 `;
 
-interface Answer {
-  status: number;
-  body: Record<string, unknown> & { error?: { code: string; message: string } };
-}
-
 let home: string;
 let cloud: Cloud;
 let server: RunningServer;
@@ -32,18 +28,8 @@ const saved = {
   FLASH_CLOUD_URL: process.env.FLASH_CLOUD_URL,
 };
 
-async function call(path: string, token: string, method = 'GET', body?: unknown): Promise<Answer> {
-  const res = await fetch(`${server.url}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-  });
-  expect(res.headers.get('content-type')).toMatch(/^application\/json/);
-  return { status: res.status, body: (await res.json()) as Answer['body'] };
-}
+const call = (path: string, token: string, method = 'GET', body?: unknown): Promise<Answer> =>
+  callJson(server.url, path, token, method, body);
 
 const base = `/v1/environments/${APP}/main`;
 

@@ -8,6 +8,7 @@ import { startServer, type RunningServer } from '../../src/server/serve';
 import { writeApp } from '../support/app-fixture';
 import { deployBuild, ledgerFor, type LedgerHarness } from '../support/ledger-deploy';
 import { tempDir } from '../support/ledger-processes';
+import { callJson, type Answer } from '../support/serve-api';
 
 jest.setTimeout(240_000);
 
@@ -15,11 +16,6 @@ const APP = 'rollbacks-served';
 const WORKERS = (says: string): string => `import { Endpoint } from 'flash-ledger';
 export const greet = Endpoint.queue({ name: 'greet', cpu: 'cpu3c-1-2', workers: [0, 1] }, async () => ({ says: '${says}' }));
 `;
-
-interface Answer {
-  status: number;
-  body: Record<string, unknown> & { error?: { code: string; message: string } };
-}
 
 let home: string;
 let cloud: Cloud;
@@ -31,18 +27,8 @@ const saved = {
   FLASH_CLOUD_URL: process.env.FLASH_CLOUD_URL,
 };
 
-async function call(path: string, token: string, method = 'GET', body?: unknown): Promise<Answer> {
-  const res = await fetch(`${server.url}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  expect(res.headers.get('content-type')).toMatch(/^application\/json/);
-  return { status: res.status, body: (await res.json()) as Answer['body'] };
-}
+const call = (path: string, token: string, method = 'GET', body?: unknown): Promise<Answer> =>
+  callJson(server.url, path, token, method, body);
 
 const rollbackPath = `/v1/environments/${APP}/main/rollback`;
 

@@ -8,13 +8,9 @@ import { startServer, type RunningServer } from '../../src/server/serve';
 import { copyFixtureApp } from '../support/app-fixture';
 import { deployBuild, ledgerFor, type LedgerHarness } from '../support/ledger-deploy';
 import { tempDir } from '../support/ledger-processes';
+import { callJson, type Answer } from '../support/serve-api';
 
 jest.setTimeout(120_000);
-
-interface Answer {
-  status: number;
-  body: Record<string, unknown> & { error?: { code: string; message: string } };
-}
 
 let home: string;
 let cloud: Cloud;
@@ -29,14 +25,8 @@ const saved = {
   FLASH_CLOUD_URL: process.env.FLASH_CLOUD_URL,
 };
 
-async function call(path: string, token?: string, method = 'GET'): Promise<Answer> {
-  const res = await fetch(`${server.url}${path}`, {
-    method,
-    headers: token ? { authorization: `Bearer ${token}` } : {},
-  });
-  expect(res.headers.get('content-type')).toMatch(/^application\/json/);
-  return { status: res.status, body: (await res.json()) as Answer['body'] };
-}
+const call = (path: string, token?: string, method = 'GET'): Promise<Answer> =>
+  callJson(server.url, path, token, method);
 
 const read = (path: string): Promise<Answer> => call(path, server.tokens.read);
 
