@@ -1,6 +1,8 @@
 /** The dashboard's calls to `flash serve`, with the bearer token of the session. */
 
-export const TOKEN_KEY = 'flash-dashboard.token';
+import { answerOf, headersFor, takeEarly } from './early';
+
+export { TOKEN_KEY } from './early';
 
 export class ApiError extends Error {
   constructor(
@@ -20,16 +22,15 @@ export interface Api {
 /** `onUnauthorized` runs on a 401 (a wrong or revoked token): the app signs out with a message. */
 export function createApi(token: string, onUnauthorized: (message: string) => void): Api {
   const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const response = await fetch(path, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        accept: 'application/json',
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-      },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-    const text = await response.text();
+    const response = await ((method === 'GET' ? takeEarly(token, path) : undefined) ??
+      answerOf(
+        fetch(path, {
+          method,
+          headers: headersFor(token, body),
+          ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+        }),
+      ));
+    const { text } = response;
     let json: unknown;
     try {
       json = text ? JSON.parse(text) : undefined;

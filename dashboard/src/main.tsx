@@ -1,6 +1,7 @@
 import { render } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { createApi, TOKEN_KEY } from './api';
+import { firstData, readToken } from './early';
 import { isWriteToken } from './format';
 import { applyLiveEvent, type LiveDeployment } from './live-model';
 import { DeploymentPage } from './pages/deployment';
@@ -14,14 +15,6 @@ import { SessionContext, type Session } from './ui';
 
 /** Events the Live page keeps (the newest). */
 const KEEP_EVENTS = 500;
-
-function readToken(): string {
-  try {
-    return sessionStorage.getItem(TOKEN_KEY) ?? '';
-  } catch {
-    return '';
-  }
-}
 
 function App() {
   const [token, setToken] = useState(readToken);
@@ -126,22 +119,29 @@ function SignedIn({ token, onSignOut }: { token: string; onSignOut: (why: string
       if (news) setTick((t) => t + 1);
       news = false;
     };
-    followEvents({
-      token,
-      // the recent past only: replaying a big ledger on every page load would cost seconds
-      tail: KEEP_EVENTS,
-      signal: controller.signal,
-      onOpen: (serverTime, reconnect) => {
-        newsSince = reconnect ? Number.NEGATIVE_INFINITY : (serverTime ?? Date.now()) - 2000;
-      },
-      onEvent: (event) => {
-        pending.push(event);
-        if (!(Date.parse(event.recordedAt) < newsSince)) news = true;
-        timer ??= setTimeout(flush, 250);
-      },
-      onState: setStreamState,
-      onUnauthorized: (m) => onSignOut(m),
-    });
+    // the first page's data first: the stream's opening burst waits until it has answered
+    void firstData(FIRST_DATA_WAIT_MS)
+      // and its rendering: the page's own update runs before this next task
+      .then(() => new Promise((resolve) => setTimeout(resolve, 0)))
+      .then(() => {
+        if (controller.signal.aborted) return;
+        followEvents({
+          token,
+          // the recent past only: replaying a big ledger on every page load would cost seconds
+          tail: KEEP_EVENTS,
+          signal: controller.signal,
+          onOpen: (serverTime, reconnect) => {
+            newsSince = reconnect ? Number.NEGATIVE_INFINITY : (serverTime ?? Date.now()) - 2000;
+          },
+          onEvent: (event) => {
+            pending.push(event);
+            if (!(Date.parse(event.recordedAt) < newsSince)) news = true;
+            timer ??= setTimeout(flush, 250);
+          },
+          onState: setStreamState,
+          onUnauthorized: (m) => onSignOut(m),
+        });
+      });
     return () => {
       controller.abort();
       if (timer) clearTimeout(timer);
@@ -210,5 +210,11 @@ function Page({ route }: { route: Route }) {
   }
 }
 
+/**
+ * The first page's data was asked for by the page's head (boot.ts): the app renders once it has come
+ * (or after 300 ms), so the first page is laid out once, with its data, rather than first as "Loading".
+ */
+const FIRST_DATA_WAIT_MS = 300;
+
 const root = document.getElementById('app');
-if (root) render(<App />, root);
+if (root) void firstData(FIRST_DATA_WAIT_MS).then(() => render(<App />, root));

@@ -43,3 +43,8 @@ export function href(route: Exclude<Route, { page: 'not-found' }>): string {
       return `#/env/${e(route.app)}/${e(route.env)}/${e(route.target)}`;
   }
 }
+
+/** What the page of `route` asks for first, when the page's head should ask for it early (see boot.ts). */
+export function firstDataPath(route: Route): string | undefined {
+  return route.page === 'environments' ? '/v1/environments' : undefined;
+}

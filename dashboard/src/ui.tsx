@@ -1,5 +1,5 @@
 import { createContext, type ComponentChildren } from 'preact';
-import { useContext, useEffect, useRef, useState } from 'preact/hooks';
+import { useContext, useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { errorText, type Api } from './api';
 import type { LedgerEventJson } from './sse';
 import type { LiveDeployment } from './live-model';
@@ -25,10 +25,14 @@ export function useSession(): Session {
 
 type Loaded<T> = { state: 'loading' } | { state: 'error'; message: string } | { state: 'ok'; data: T };
 
-/** Fetches again whenever `deps` change; keeps showing the last data while it does. */
+/**
+ * Fetches again whenever `deps` change; keeps showing the last data while it does. The fetch starts as
+ * the page is put in the document (a layout effect), not after the browser's next frame as `useEffect`
+ * would: a headless or busy browser may wait 100 ms for that frame.
+ */
 export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): Loaded<T> {
   const [value, setValue] = useState<Loaded<T>>({ state: 'loading' });
-  useEffect(() => {
+  useLayoutEffect(() => {
     let current = true;
     load().then(
       (data) => current && setValue({ state: 'ok', data }),

@@ -4,6 +4,7 @@
  * the domain itself). Nothing here writes to the ledger. The store and the event schemas are loaded
  * only by the functions that need them, so `flash serve --print-token` stays light.
  */
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { flashHome } from '../adapters/eventstore/ledger-config';
 import { LedgerError } from '../adapters/eventstore/eventstore.errors';
@@ -60,27 +61,63 @@ export interface EnvironmentSummary {
   lastDeployment: DeploymentRecord;
   /** Endpoints deployed in the environment now. */
   endpointCount: number;
+  /** Its drift policy and the drift recorded and not resolved since (as `GET .../drift` answers). */
+  drift: Pick<EnvironmentDrift, 'policy' | 'drifts'>;
 }
 
-/** Every app environment the ledger has seen a deployment for, with its last deployment and endpoint count. */
+/**
+ * Every app environment the ledger has seen a deployment for, with its last deployment, endpoint count
+ * and drift: one answer for the dashboard's first page (the store is opened once for every drift).
+ */
 export async function environmentSummaries(): Promise<EnvironmentSummary[]> {
+  // the answer is a function of the ledger's events: the same head, the same answer
+  const at = await ledgerPlace();
+  if (at !== undefined && summaries?.at === at) return summaries.value;
+  const value = await summarize();
+  if (at !== undefined) summaries = { at, value };
+  return value;
+}
+
+/** The last answer of `environmentSummaries` and the ledger place it was computed at. */
+let summaries: { at: string; value: EnvironmentSummary[] } | undefined;
+
+/**
+ * The embedded ledger's file (path and inode: a ledger put in its place is another) and last position;
+ * undefined for EventStoreDB, whose answers are not remembered.
+ */
+async function ledgerPlace(): Promise<string | undefined> {
+  const [{ ledgerConfigFromEnv, homeOfLedger }, { sqliteLedgerHead }] = await Promise.all([
+    import('../adapters/eventstore/ledger-config'),
+    import('../adapters/eventstore/sqlite/sqlite-head'),
+  ]);
+  const config = ledgerConfigFromEnv();
+  if (config.kind !== 'sqlite') return undefined;
+  const home = homeOfLedger(config.file);
+  const head = sqliteLedgerHead(config.file, home ? { home } : {}) ?? 0n;
+  return `${config.file}:${statSync(config.file).ino}#${head}`;
+}
+
+async function summarize(): Promise<EnvironmentSummary[]> {
   const [history, inventory] = await readViews([deploymentHistoryProjection, endpointInventoryProjection]);
   const last = new Map<string, DeploymentRecord>();
   for (const id of history.order) {
     const d = history.deployments[id];
     if (d) last.set(environmentKey(d.app, d.environment, d.target), d);
   }
-  return [...last.entries()]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([key, d]) => ({
-      app: d.app,
-      environment: d.environment,
-      target: d.target,
-      version: d.version,
-      status: d.status,
-      lastDeployment: d,
-      endpointCount: Object.keys(inventory.environments[key] ?? {}).length,
-    }));
+  const places = [...last.entries()].sort(([a], [b]) => a.localeCompare(b));
+  const drifts = await withDriftReader((read) =>
+    Promise.all(places.map(([, d]) => read(d.app, d.environment, d.target))),
+  );
+  return places.map(([key, d], n) => ({
+    app: d.app,
+    environment: d.environment,
+    target: d.target,
+    version: d.version,
+    status: d.status,
+    lastDeployment: d,
+    endpointCount: Object.keys(inventory.environments[key] ?? {}).length,
+    drift: { policy: drifts[n]?.policy ?? 'alert', drifts: drifts[n]?.drifts ?? [] },
+  }));
 }
 
 /** What is deployed where: `<app>.<env>` → resource → endpoint. */
@@ -185,6 +222,17 @@ export async function environmentDrift(
   environment: string,
   target: 'local' | 'runpod',
 ): Promise<EnvironmentDrift> {
+  return withDriftReader((read) => read(app, environment, target));
+}
+
+type DriftReader = (
+  app: string,
+  environment: string,
+  target: 'local' | 'runpod',
+) => Promise<EnvironmentDrift>;
+
+/** Runs `use` with a reader of environments' drift over one open store, closed after. */
+async function withDriftReader<T>(use: (read: DriftReader) => Promise<T>): Promise<T> {
   const [{ openEventStore }, domain, { environmentStream }, { isEnvironmentEvent, toDomainEvent }] =
     await Promise.all([
       import('../adapters/eventstore/open-event-store'),
@@ -194,17 +242,19 @@ export async function environmentDrift(
     ]);
   const store = await openEventStore();
   try {
-    const events = (await store.read(environmentStream(app, environment, target)))
-      .map(toDomainEvent)
-      .filter(isEnvironmentEvent);
-    const state = events.reduce(domain.evolveEnvironment, domain.initialEnvironment);
-    return {
-      app,
-      environment,
-      target,
-      policy: state.policy ?? 'alert',
-      drifts: Object.values(state.drift ?? {}).sort((a, b) => a.resource.localeCompare(b.resource)),
-    };
+    return await use(async (app, environment, target) => {
+      const events = (await store.read(environmentStream(app, environment, target)))
+        .map(toDomainEvent)
+        .filter(isEnvironmentEvent);
+      const state = events.reduce(domain.evolveEnvironment, domain.initialEnvironment);
+      return {
+        app,
+        environment,
+        target,
+        policy: state.policy ?? 'alert',
+        drifts: Object.values(state.drift ?? {}).sort((a, b) => a.resource.localeCompare(b.resource)),
+      };
+    });
   } finally {
     await store.close();
   }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import type { FastifyInstance, FastifyReply } from 'fastify';
@@ -25,13 +26,32 @@ const TYPES: Record<string, string> = {
   '.map': 'application/json; charset=utf-8',
 };
 
-/** The page holds no data (it fetches with the token), so it needs none; it runs only its own files. */
-const SECURITY = {
-  'content-security-policy':
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-};
+/**
+ * The page holds no data (it fetches with the token), so it needs none; it runs only its own code: the
+ * script and stylesheet written inside it, allowed by their hashes, and files from the server itself.
+ */
+export function securityHeaders(html: string): Record<string, string> {
+  const hashes = (tag: string): string =>
+    [...html.matchAll(new RegExp(`<${tag}(?:\\s[^>]*)?>([\\s\\S]*?)</${tag}>`, 'gi'))]
+      .map((m) => m[1] ?? '')
+      .filter((body) => body.trim() !== '')
+      .map((body) => ` 'sha256-${createHash('sha256').update(body, 'utf8').digest('base64')}'`)
+      .join('');
+  return {
+    'content-security-policy': [
+      "default-src 'self'",
+      `script-src 'self'${hashes('script')}`,
+      `style-src 'self'${hashes('style')}`,
+      "img-src 'self' data:",
+      "connect-src 'self'",
+      "frame-ancestors 'none'",
+      "base-uri 'none'",
+      "form-action 'self'",
+    ].join('; '),
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+  };
+}
 
 const fail = (reply: FastifyReply, status: number, code: string, message: string): FastifyReply =>
   reply
@@ -61,11 +81,13 @@ export function registerDashboardRoute(fastify: FastifyInstance, dir: string = d
   const notBuilt = (reply: FastifyReply) =>
     fail(reply, 503, 'DASHBOARD_NOT_BUILT', `no dashboard in ${dir}: run \`npm run build:dashboard\``);
 
+  let security: { body: Buffer; headers: Record<string, string> } | undefined;
   fastify.get('/', async (_request, reply) => {
     const body = read('index.html');
     if (!body) return notBuilt(reply);
+    if (security?.body !== body) security = { body, headers: securityHeaders(body.toString('utf8')) };
     return reply
-      .headers({ ...SECURITY, 'content-type': TYPES['.html'], 'cache-control': 'no-cache' })
+      .headers({ ...security.headers, 'content-type': TYPES['.html'], 'cache-control': 'no-cache' })
       .send(body);
   });
 

@@ -1,7 +1,8 @@
 import Fastify from 'fastify';
+import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { registerDashboardRoute } from '../../src/server/dashboard.route';
+import { registerDashboardRoute, securityHeaders } from '../../src/server/dashboard.route';
 import { tempDir } from '../support/ledger-processes';
 
 describe('flash serve serves the built dashboard', () => {
@@ -32,6 +33,25 @@ describe('flash serve serves the built dashboard', () => {
     expect(js.headers['cache-control']).toBe('no-cache');
     const css = await app.inject({ url: '/assets/app.css' });
     expect(css.headers['content-type']).toBe('text/css; charset=utf-8');
+    await app.close();
+  });
+
+  it('allows the inline script and stylesheet of the page by their hashes, and nothing else inline', async () => {
+    const sha = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
+    const html =
+      '<!doctype html><head><script>boot()</script><style>body{color:red}</style></head>' +
+      '<body><script>main()</script><script src="/assets/x.js"></script></body>';
+    const dir = tempDir('flash-dashboard-inline-');
+    writeFileSync(join(dir, 'index.html'), html);
+    const app = serve(dir);
+    const page = await app.inject({ url: '/' });
+    const csp = page.headers['content-security-policy'] as string;
+    expect(csp).toBe(securityHeaders(html)['content-security-policy']);
+    const directive = (name: string) => csp.split('; ').find((d) => d.startsWith(`${name} `));
+    expect(directive('script-src')).toBe(`script-src 'self' ${sha('boot()')} ${sha('main()')}`);
+    expect(directive('style-src')).toBe(`style-src 'self' ${sha('body{color:red}')}`);
+    expect(csp).not.toContain('unsafe-inline');
+    expect(csp).toContain("default-src 'self'");
     await app.close();
   });
 

@@ -193,6 +193,7 @@ describe('flash serve: queries', () => {
         status: 'succeeded',
         endpointCount: resources().length,
         lastDeployment: expect.objectContaining({ deploymentId }),
+        drift: { policy: 'alert', drifts: [] },
       }),
     ]);
   });
@@ -410,5 +411,23 @@ describe('flash serve: resume', () => {
     expect(history.body.deployments).toEqual([
       expect.objectContaining({ deploymentId: id, status: 'succeeded' }),
     ]);
+  });
+});
+
+describe('flash serve: the environments answer', () => {
+  it('GET /v1/environments answers from memory until the ledger grows, then shows what is new', async () => {
+    const before = await read('/v1/environments');
+    expect(await read('/v1/environments')).toEqual(before);
+    const id = await recordInterruptedDeployment('summary-check');
+    const after = await read('/v1/environments');
+    expect(after.body.environments).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          environment: 'summary-check',
+          lastDeployment: expect.objectContaining({ deploymentId: id, status: 'failed' }),
+        }),
+      ]),
+    );
+    expect(after.body.environments).toHaveLength((before.body.environments as unknown[]).length + 1);
   });
 });
