@@ -75,3 +75,40 @@ export function matchesSearch(query: string, texts: (string | number | null | un
     .toLowerCase();
   return words.every((w) => hay.includes(w));
 }
+
+/** The cloud's health counters of an endpoint (each may be missing). */
+export interface Health {
+  workers: Partial<Record<'idle' | 'initializing' | 'ready' | 'running' | 'throttled' | 'unhealthy', number>>;
+  jobs: Partial<Record<'completed' | 'failed' | 'inProgress' | 'inQueue' | 'retried', number>>;
+}
+
+/**
+ * `1 idle, 0 running` (and initializing, throttled or unhealthy workers when there are any);
+ * `0 queued, 0 running, 3 done, 0 failed`.
+ */
+export function healthText(health: Health): { workers: string; jobs: string } {
+  const w = health.workers;
+  const extra = (['initializing', 'throttled', 'unhealthy'] as const)
+    .filter((k) => (w[k] ?? 0) > 0)
+    .map((k) => `, ${w[k]} ${k}`)
+    .join('');
+  const j = health.jobs;
+  return {
+    workers: `${w.idle ?? 0} idle, ${w.running ?? 0} running${extra}`,
+    jobs: `${j.inQueue ?? 0} queued, ${j.inProgress ?? 0} running, ${j.completed ?? 0} done, ${j.failed ?? 0} failed`,
+  };
+}
+
+/** A queue endpoint's URL ends in `/v2/<id>` (it answers /run and /runsync); any other is load-balanced. */
+export const endpointKind = (url: string): 'queue' | 'load-balanced' =>
+  /\/v2\/[^/]+$/.test(url) ? 'queue' : 'load-balanced';
+
+/** What the invoke form's text holds: JSON (undefined when blank), or why it is not JSON. */
+export function parseJsonInput(text: string): { ok: true; value: unknown } | { ok: false; message: string } {
+  if (text.trim() === '') return { ok: true, value: undefined };
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch (error) {
+    return { ok: false, message: error instanceof Error ? error.message : String(error) };
+  }
+}

@@ -5,6 +5,7 @@ import { firstData, readToken } from './early';
 import { isWriteToken } from './format';
 import { applyLiveEvent, type LiveDeployment } from './live-model';
 import { DeploymentPage } from './pages/deployment';
+import { EndpointsPage } from './pages/endpoints';
 import { EnvironmentsPage } from './pages/environments';
 import { HistoryPage } from './pages/history';
 import { LivePage } from './pages/live';
@@ -194,6 +195,8 @@ function Page({ route }: { route: Route }) {
       return <EnvironmentsPage />;
     case 'history':
       return <HistoryPage app={route.app} env={route.env} target={route.target} />;
+    case 'endpoints':
+      return <EndpointsPage app={route.app} env={route.env} target={route.target} />;
     case 'deployment':
       return <DeploymentPage id={route.id} />;
     case 'live':

@@ -1,7 +1,11 @@
-/** The dashboard's pages, one per hash: `#/`, `#/env/<app>/<env>/<target>`, `#/deployment/<id>`, `#/live`. */
+/**
+ * The dashboard's pages, one per hash: `#/`, `#/env/<app>/<env>/<target>`, `#/endpoints/<app>/<env>/<target>`,
+ * `#/deployment/<id>`, `#/live`.
+ */
 export type Route =
   | { page: 'environments' }
   | { page: 'history'; app: string; env: string; target: string }
+  | { page: 'endpoints'; app: string; env: string; target: string }
   | { page: 'deployment'; id: string }
   | { page: 'live' }
   | { page: 'not-found'; hash: string };
@@ -23,9 +27,9 @@ export function parseRoute(hash: string): Route {
   const [head, ...rest] = parts as string[];
   if (head === 'live' && rest.length === 0) return { page: 'live' };
   if (head === 'deployment' && rest.length === 1) return { page: 'deployment', id: rest[0] as string };
-  if (head === 'env' && (rest.length === 2 || rest.length === 3)) {
+  if ((head === 'env' || head === 'endpoints') && (rest.length === 2 || rest.length === 3)) {
     const [app, env, target] = rest as [string, string, string | undefined];
-    return { page: 'history', app, env, target: target ?? 'local' };
+    return { page: head === 'env' ? 'history' : 'endpoints', app, env, target: target ?? 'local' };
   }
   return { page: 'not-found', hash };
 }
@@ -41,6 +45,8 @@ export function href(route: Exclude<Route, { page: 'not-found' }>): string {
       return `#/deployment/${e(route.id)}`;
     case 'history':
       return `#/env/${e(route.app)}/${e(route.env)}/${e(route.target)}`;
+    case 'endpoints':
+      return `#/endpoints/${e(route.app)}/${e(route.env)}/${e(route.target)}`;
   }
 }
 

@@ -59,11 +59,15 @@ export class QueriesController {
     return { app, environment: env, deployments };
   }
 
-  /** resources_endpoints (resource → URL) and the inventory (endpoint id, config hash, url) of one environment. */
+  /**
+   * resources_endpoints (resource → URL) and the inventory (endpoint id, config hash, url) of one
+   * environment on `?target=` (default: where it was last deployed).
+   */
   @Get('environments/:app/:env/endpoints')
-  async endpoints(@Param() params: unknown): Promise<unknown> {
+  async endpoints(@Param() params: unknown, @Query() query: unknown): Promise<unknown> {
     const { app, env } = valid(environmentParams, params, 'path');
-    return environmentStatus(app, env);
+    const { target } = valid(targetQuery, query, 'query');
+    return environmentStatus(app, env, target);
   }
 
   /** The drift recorded for one environment (not resolved since) and its policy; `?target=runpod`. */

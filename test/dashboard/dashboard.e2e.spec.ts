@@ -89,15 +89,17 @@ describeBrowser(`the dashboard in a browser${unavailable ? ` (skipped: ${unavail
 
     // environments
     const environments = page.getByRole('table', { name: 'Environments' });
-    await environments.getByRole('link', { name: 'dashapp/main' }).waitFor();
+    await environments.getByRole('link', { name: 'dashapp/main', exact: true }).waitFor();
     await expect(environments.getByRole('row').nth(1).textContent()).resolves.toMatch(/v2.*succeeded/);
     await page.getByLabel('Search', { exact: true }).fill('nothing-like-this');
-    await environments.getByRole('link', { name: 'dashapp/main' }).waitFor({ state: 'detached' });
+    await environments
+      .getByRole('link', { name: 'dashapp/main', exact: true })
+      .waitFor({ state: 'detached' });
     await page.getByLabel('Search', { exact: true }).fill('dashapp');
     await check(page, '02-environments');
 
     // history
-    await environments.getByRole('link', { name: 'dashapp/main' }).click();
+    await environments.getByRole('link', { name: 'dashapp/main', exact: true }).click();
     const history = page.getByRole('table', { name: 'History' });
     await history.getByRole('link', { name: 'v2' }).waitFor();
     await history.getByRole('link', { name: 'v1' }).waitFor();

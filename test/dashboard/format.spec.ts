@@ -1,5 +1,8 @@
 import {
   changeSummary,
+  endpointKind,
+  healthText,
+  parseJsonInput,
   deploymentMark,
   formatAgo,
   formatDuration,
@@ -56,5 +59,36 @@ describe('the dashboard formats what the ledger holds', () => {
     expect(matchesSearch('', ['a'])).toBe(true);
     expect(matchesSearch('Shop PROD', ['shop', 'production', null])).toBe(true);
     expect(matchesSearch('shop staging', ['shop', 'production'])).toBe(false);
+  });
+});
+
+describe('the Endpoints page formats', () => {
+  it('tells a queue endpoint from a load-balanced one by its URL, as the CLI does', () => {
+    expect(endpointKind('https://api.runpod.ai/v2/abc123')).toBe('queue');
+    expect(endpointKind('http://127.0.0.1:4000/v2/abc123')).toBe('queue');
+    expect(endpointKind('https://abc123.api.runpod.ai')).toBe('load-balanced');
+    expect(endpointKind('http://127.0.0.1:4000/lb/abc123')).toBe('load-balanced');
+  });
+
+  it('writes workers and jobs, naming unusual worker states only when there are any', () => {
+    expect(healthText({ workers: { idle: 1 }, jobs: { completed: 3 } })).toEqual({
+      workers: '1 idle, 0 running',
+      jobs: '0 queued, 0 running, 3 done, 0 failed',
+    });
+    expect(
+      healthText({ workers: { running: 2, initializing: 1, unhealthy: 1 }, jobs: { inQueue: 4, failed: 1 } }),
+    ).toEqual({
+      workers: '0 idle, 2 running, 1 initializing, 1 unhealthy',
+      jobs: '4 queued, 0 running, 0 done, 1 failed',
+    });
+  });
+
+  it('reads the invoke form: JSON, blank as none, or why it is not JSON', () => {
+    expect(parseJsonInput('{"a": [1, 2]}')).toEqual({ ok: true, value: { a: [1, 2] } });
+    expect(parseJsonInput('  ')).toEqual({ ok: true, value: undefined });
+    expect(parseJsonInput('null')).toEqual({ ok: true, value: null });
+    const bad = parseJsonInput('{"a": ');
+    expect(bad.ok).toBe(false);
+    expect(bad.ok ? '' : bad.message).not.toBe('');
   });
 });

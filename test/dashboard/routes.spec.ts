@@ -1,4 +1,4 @@
-import { href, parseRoute } from '../../dashboard/src/routes';
+import { firstDataPath, href, parseRoute } from '../../dashboard/src/routes';
 import { applyLiveEvent, progressText } from '../../dashboard/src/live-model';
 import type { LedgerEventJson } from '../../dashboard/src/sse';
 
@@ -20,6 +20,13 @@ describe('the dashboard routes by hash', () => {
       env: 'prod',
       target: 'local',
     });
+    expect(parseRoute('#/endpoints/shop/prod/local')).toEqual({
+      page: 'endpoints',
+      app: 'shop',
+      env: 'prod',
+      target: 'local',
+    });
+    expect(parseRoute('#/endpoints/shop')).toMatchObject({ page: 'not-found' });
     expect(parseRoute('#/nope')).toEqual({ page: 'not-found', hash: '#/nope' });
     expect(parseRoute('#/deployment/%E0%A4%A')).toMatchObject({ page: 'not-found' });
   });
@@ -30,8 +37,15 @@ describe('the dashboard routes by hash', () => {
       { page: 'live' as const },
       { page: 'deployment' as const, id: 'abc-123' },
       { page: 'history' as const, app: 'my app/x', env: 'pré#prod', target: 'local' },
+      { page: 'endpoints' as const, app: 'shop', env: 'a b', target: 'runpod' },
     ];
     for (const route of routes) expect(parseRoute(href(route))).toEqual(route);
+  });
+
+  it("asks early only for the start page's data", () => {
+    expect(firstDataPath(parseRoute(''))).toBe('/v1/environments');
+    expect(firstDataPath(parseRoute('#/live'))).toBeUndefined();
+    expect(firstDataPath(parseRoute('#/env/shop/prod'))).toBeUndefined();
   });
 });
 

@@ -227,6 +227,12 @@ describe('flash serve: queries', () => {
     const none = await read(`/v1/environments/${app()}/nowhere/endpoints`);
     expect(none.status).toBe(404);
     expect(none.body.error?.code).toBe('NOTHING_DEPLOYED');
+    // ?target= names where: the same local endpoints, nothing on RunPod, and no other target
+    expect((await read(`/v1/environments/${app()}/dev/endpoints?target=local`)).body).toEqual(body);
+    const runpod = await read(`/v1/environments/${app()}/dev/endpoints?target=runpod`);
+    expect([runpod.status, runpod.body.error?.code]).toEqual([404, 'NOTHING_DEPLOYED']);
+    const other = await read(`/v1/environments/${app()}/dev/endpoints?target=aws`);
+    expect([other.status, other.body.error?.code]).toEqual([400, 'BAD_REQUEST']);
   });
 
   it('GET /v1/deployments/:id answers the state and events, by id or unique prefix', async () => {

@@ -108,7 +108,18 @@ function EnvironmentTable({ rows, search, canWrite }: { rows: Row[]; search: str
                 <span class="muted">{formatAgo(r.lastDeployment.requestedAt)}</span>
               </td>
               <td>{r.lastDeployment.requestedBy}</td>
-              <td class="num">{r.endpointCount}</td>
+              <td class="num">
+                {r.endpointCount > 0 ? (
+                  <a
+                    href={href({ page: 'endpoints', app: r.app, env: r.environment, target: r.target })}
+                    aria-label={`${r.endpointCount} endpoint${r.endpointCount === 1 ? '' : 's'} of ${r.app}/${r.environment}`}
+                  >
+                    {r.endpointCount}
+                  </a>
+                ) : (
+                  0
+                )}
+              </td>
               <td>
                 <DriftCell drift={r.drift} />
               </td>

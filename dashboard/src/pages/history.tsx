@@ -40,6 +40,12 @@ export function HistoryPage({ app, env, target }: { app: string; env: string; ta
       <h1 id="page-title">
         History of {app}/{env} <span class="muted">({target})</span>
       </h1>
+      <p>
+        <a href={href({ page: 'endpoints', app, env, target })}>
+          Endpoints of {app}/{env}
+        </a>
+        : URLs, workers, logs, invoke
+      </p>
       {loaded.state === 'loading' && <Loading what="history" />}
       {loaded.state === 'error' && <Failure message={loaded.message} />}
       {loaded.state === 'ok' && (
