@@ -11,6 +11,7 @@ import {
 } from '../support/browser';
 import { firstLine, freePort } from '../support/child-server';
 import { BIN, WORKERS, cliFixture } from '../support/cli-fixture';
+import { crashAfter } from '../support/crash-after';
 
 /**
  * The dashboard's Endpoints page, its write actions (resume, refresh) and a keyboard-only pass, in
@@ -128,6 +129,10 @@ describeBrowser(
       };
       failedId = records.deployments.find((d) => d.status === 'failed')?.deploymentId ?? '';
       expect(failedId).not.toBe('');
+
+      // a deployment left in progress: its process killed right after the first endpoint was provisioned
+      const stuck = flash(['deploy', '--env', 'stuck'], crashAfter('EndpointProvisioned'));
+      expect(stuck.signal).toBe('SIGKILL');
 
       tokens.write = printToken('write');
       tokens.read = printToken('read');
@@ -269,6 +274,29 @@ describeBrowser(
         "echo's worker log lines",
       );
       await check(page, '08-endpoints');
+      consoleWatch.assertNone();
+      await context.close();
+    });
+
+    it('shows a deployment in progress on Live, resource by resource', async () => {
+      const context = await newContext();
+      const page = await context.newPage();
+      const consoleWatch = watchConsole(page);
+      await signIn(page, tokens.write);
+      await page.getByRole('link', { name: 'Live', exact: true }).click();
+      const running = page.getByRole('list', { name: 'Deployments in progress' });
+      const stuck = running
+        .getByRole('listitem')
+        .filter({ hasText: `${APP}/stuck (local)` })
+        .first();
+      await stuck.waitFor();
+      // one of its two endpoints provisioned (created), the other still pending
+      await expect(stuck.textContent()).resolves.toContain('1/2 resources done');
+      const resources = (await stuck.getByRole('listitem').allTextContents()).sort();
+      expect(resources).toHaveLength(2);
+      expect(resources.filter((r) => r.endsWith(': created'))).toHaveLength(1);
+      expect(resources.filter((r) => r.endsWith(': pending'))).toHaveLength(1);
+      await check(page, '12-live-in-progress');
       consoleWatch.assertNone();
       await context.close();
     });
