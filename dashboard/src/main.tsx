@@ -106,8 +106,8 @@ function SignedIn({ token, onSignOut }: { token: string; onSignOut: (why: string
     const controller = new AbortController();
     let pending: LedgerEventJson[] = [];
     let timer: ReturnType<typeof setTimeout> | undefined;
-    // The stream sends the whole ledger first: those events fill the Live page, but only news (recorded
-    // since the stream opened, by the server's clock) makes the pages fetch their data again.
+    // The stream sends the ledger's last events first: those fill the Live page, but only news (recorded
+    // since shortly before the stream opened, by the server's clock) makes the pages fetch their data again.
     let newsSince = Number.POSITIVE_INFINITY;
     let news = false;
     // events arrive in bursts: apply them, and fetch the pages' data, at most every 250 ms
