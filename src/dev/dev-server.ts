@@ -10,6 +10,7 @@ import { changesBundle, devBundle, type DevBundle } from './dev-bundle';
 import { registerDevRoutes } from './dev-routes';
 import { DevSession } from '../ledger/dev-session';
 import { ensureLiveEndpoint, type LiveCompute } from '../ledger/live-endpoint';
+import { resolveSecrets } from '../ledger/secrets';
 import { normalizeConfig } from '../sdk/config';
 import { liveRuntime } from './live-runtime';
 import { loadFailure } from './load-failure';
@@ -27,6 +28,10 @@ export interface DevServerOptions {
   watch?: boolean;
   /** Quiet time, in ms, that ends a burst of changes before the one rebundle it causes. Default 100. */
   debounceMs?: number;
+  /** A .env file read (before the environment) for the values of the resources' `secret('NAME')`s. */
+  envFile?: string;
+  /** Where secret values are read after `envFile`. Default process.env. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface DevServer {
@@ -161,10 +166,22 @@ async function provisionLive(
 ): Promise<string> {
   const definition = bundle.queues.get(resource);
   const normalized = definition ? normalizeConfig(definition.config, 'queue') : undefined;
-  // a config the build would refuse still runs in dev, on the smallest CPU worker
-  const compute: LiveCompute =
-    normalized?.ok === true ? normalized.config.compute : { kind: 'cpu', instanceIds: ['cpu3c-1-2'] };
-  const live = await ensureLiveEndpoint(options.target, options.app, { name: resource, compute });
+  const config = normalized?.ok === true ? normalized.config : undefined;
+  // a config the build would refuse still runs in dev, on the smallest CPU worker and without its env
+  const compute: LiveCompute = config?.compute ?? { kind: 'cpu', instanceIds: ['cpu3c-1-2'] };
+  // the worker sees what a deployed one would: the literal env, and each secret's value as the
+  // deployer's variable holds it (SECRET_MISSING, naming it, fails this call when it is not set)
+  const secrets = config?.secrets ?? {};
+  const values = resolveSecrets(
+    { resources: { [resource]: { secrets } } },
+    { ...(options.envFile ? { envFile: options.envFile } : {}), env: options.env ?? process.env },
+  );
+  const env: Record<string, string> = { ...(config?.env ?? {}) };
+  for (const [variable, source] of Object.entries(secrets)) {
+    const value = values.get(source)?.value;
+    if (value !== undefined) env[variable] = value;
+  }
+  const live = await ensureLiveEndpoint(options.target, options.app, { name: resource, compute, env });
   session.add(resource, live.id);
   log(`live worker of ${resource} ${live.created ? 'provisioned' : 'reused'}: ${live.url}`);
   return live.url;

@@ -1,3 +1,4 @@
+import type { EndpointSpec } from '../adapters/runpod/endpoint-spec';
 import type { DeployTarget } from './target';
 import { defaultWorkerImageTag } from '../../image/build-image';
 import { FlashError } from '../domain/errors';
@@ -12,14 +13,15 @@ export const liveEndpointName = (app: string, resource: string): string => `live
 /**
  * The live endpoint of one queue resource (`is_live_resource`): a load-balanced endpoint whose worker runs
  * in `live` mode (FLASH_ENDPOINT_TYPE=live) and executes the code each request ships, with the resource's
- * own GPU or CPU compute and `workersMin: 0`, so it bills nothing while unused. Provisioned on demand in the
- * app's `dev` environment; `flash dev` removes the ones it made when it ends (dev-session.ts). Deployed
- * endpoints are never live.
+ * own GPU or CPU compute, its environment variables (`env`, and the values of its secrets as the caller
+ * resolved them) and `workersMin: 0`, so it bills nothing while unused. Provisioned on demand in the app's
+ * `dev` environment; one found there (a run killed, or `--keep`) is saved again with this compute and env.
+ * `flash dev` removes the ones it made when it ends (dev-session.ts). Deployed endpoints are never live.
  */
 export async function ensureLiveEndpoint(
   target: DeployTarget,
   app: string,
-  resource: { name: string; compute: LiveCompute },
+  resource: { name: string; compute: LiveCompute; env?: Readonly<Record<string, string>> },
   options: { environment?: string; waitMs?: number } = {},
 ): Promise<{ id: string; url: string; created: boolean }> {
   const environment = options.environment ?? 'dev';
@@ -32,33 +34,36 @@ export async function ensureLiveEndpoint(
     resource.compute.kind === 'gpu'
       ? { gpuIds: resource.compute.gpuIds || 'ANY', gpuCount: resource.compute.gpuCount }
       : { instanceIds: resource.compute.instanceIds };
-  const id =
-    known?.id ??
-    (
-      await target.control.saveEndpoint({
-        name,
-        type: 'LB',
-        ...compute,
-        workersMin: 0,
-        workersMax: 1,
-        idleTimeout: 300,
-        scalerType: 'REQUEST_COUNT',
-        scalerValue: 4,
-        flashEnvironmentId: environmentId,
-        template: {
-          name: `${app}-${environment}-${name}`,
-          // the one worker image: the mode comes from FLASH_ENDPOINT_TYPE
-          imageName: process.env.FLASH_WORKER_IMAGE?.trim() || defaultWorkerImageTag(),
-          containerDiskInGb: 10,
-          env: [
-            { key: 'FLASH_ENDPOINT_TYPE', value: 'live' },
-            { key: 'FLASH_RESOURCE_NAME', value: name },
-            { key: 'FLASH_APP', value: app },
-            { key: 'FLASH_ENV', value: environment },
-          ],
-        },
-      })
-    ).id;
+  const spec: EndpointSpec = {
+    name,
+    type: 'LB',
+    ...compute,
+    workersMin: 0,
+    workersMax: 1,
+    idleTimeout: 300,
+    scalerType: 'REQUEST_COUNT',
+    scalerValue: 4,
+    flashEnvironmentId: environmentId,
+    template: {
+      name: `${app}-${environment}-${name}`,
+      // the one worker image: the mode comes from FLASH_ENDPOINT_TYPE
+      imageName: process.env.FLASH_WORKER_IMAGE?.trim() || defaultWorkerImageTag(),
+      containerDiskInGb: 10,
+      env: [
+        // the resource's own first: its names never start with FLASH_ or RUNPOD_ (the config refuses them)
+        ...Object.entries(resource.env ?? {}).map(([key, value]) => ({ key, value })),
+        { key: 'FLASH_ENDPOINT_TYPE', value: 'live' },
+        { key: 'FLASH_RESOURCE_NAME', value: name },
+        { key: 'FLASH_APP', value: app },
+        { key: 'FLASH_ENV', value: environment },
+      ],
+    },
+  };
+  const id = (
+    await target.control.saveEndpoint(
+      known ? { ...spec, id: known.id, ...(known.templateId ? { templateId: known.templateId } : {}) } : spec,
+    )
+  ).id;
   const url = target.urlFor(id, true);
   const deadline = Date.now() + (options.waitMs ?? 120_000);
   // with no worker kept warm, the first /ping asks for one: it answers 200 once the worker serves

@@ -4,7 +4,6 @@ import { resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import type { SecretValue } from '../adapters/runpod/deploy-target.port';
 import { FlashError } from '../domain/errors';
-import type { Manifest } from '../../worker/contract/manifest';
 
 /** One `secret('NAME')` of a build: the resource, the worker's variable, and the deployer's variable. */
 export interface SecretUse {
@@ -19,7 +18,10 @@ export interface SecretSources {
   env?: NodeJS.ProcessEnv;
 }
 
-export function secretUses(manifest: Pick<Manifest, 'resources'>): SecretUse[] {
+/** What reading secrets needs of a manifest (or of one resource's config, as `flash dev` has it). */
+type SecretHolders = { resources: Readonly<Record<string, { secrets?: Readonly<Record<string, string>> }>> };
+
+export function secretUses(manifest: SecretHolders): SecretUse[] {
   return Object.entries(manifest.resources).flatMap(([resource, r]) =>
     Object.entries(r.secrets ?? {}).map(([variable, source]) => ({ resource, variable, source })),
   );
@@ -55,7 +57,7 @@ function readEnvFile(path: string): Record<string, string> {
  * provisioned, naming each resource and variable.
  */
 export function resolveSecrets(
-  manifest: Pick<Manifest, 'resources'>,
+  manifest: SecretHolders,
   sources: SecretSources = {},
 ): Map<string, SecretValue> {
   const uses = secretUses(manifest);
@@ -86,7 +88,7 @@ export function resolveSecrets(
 
 /** Per resource, its variables' fingerprints (what the ledger records instead of the values). */
 export function secretFingerprints(
-  manifest: Pick<Manifest, 'resources'>,
+  manifest: SecretHolders,
   resolved: ReadonlyMap<string, SecretValue>,
 ): Record<string, Record<string, string>> {
   const out: Record<string, Record<string, string>> = {};

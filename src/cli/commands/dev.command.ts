@@ -9,13 +9,16 @@ export interface DevOptions {
   app?: string;
   port?: string;
   target?: string;
+  /** A .env file read before the environment for the values of `secret('NAME')`. */
+  envFile?: string;
 }
 
 /**
  * `flash dev [dir]`: serves the app from its sources on localhost (default port 8888): load-balanced routes
  * in this process, queue functions on a live worker of the local cloud (or RunPod with `--target runpod`)
  * with the code shipped on each call; every saved change is live at once. Each queue resource gets its
- * own live endpoint, with its compute and no warm worker, made at its first call; Ctrl-C (or SIGTERM)
+ * own live endpoint, with its compute, its `env` and the values of its `secret('NAME')`s (from
+ * `--env-file`, then the environment), and no warm worker, made at its first call; Ctrl-C (or SIGTERM)
  * stops it and removes them unless `--keep`, and the next run removes those of a run that was killed.
  */
 export async function devCommand(dir: string | undefined, options: DevOptions): Promise<void> {
@@ -32,6 +35,7 @@ export async function devCommand(dir: string | undefined, options: DevOptions): 
     app,
     target,
     port,
+    ...(options.envFile ? { envFile: options.envFile } : {}),
     log: (line) => console.error(line),
   });
   console.log(`flash dev serving ${root} at ${server.url} (GET / lists the endpoints; Ctrl-C stops)`);

@@ -13,6 +13,10 @@ export function addCloudCommands(program: Command): void {
     .addOption(appOption())
     .option('--port <port>', 'local port (FLASH_DEV_PORT, default 8888; 0 picks one)')
     .option('--keep', 'leave the live endpoints when it stops (they are reused next time)')
+    .option(
+      '--env-file <path>',
+      "a .env file with the values of the app's secret('NAME')s for the live workers (read before the environment; never stored)",
+    )
     .addOption(target())
     .action(async (dir: string | undefined, options) =>
       (await import('../commands/dev.command')).devCommand(dir, options),
