@@ -7,6 +7,7 @@ import { deploy, resume, type ReactorRequest, type Watch } from './deploy';
 import { mappingsFor, type HookMapping } from './hooks-config';
 import { Ledger } from './ledger';
 import type { Progress } from './progress';
+import { takeReactorLease } from './reactor-lease';
 import { driftPolicy } from './refresh';
 import { rollback } from './rollback';
 
@@ -34,6 +35,8 @@ export interface ReactOptions {
   signal?: AbortSignal;
   progress: Progress;
   onReaction?: (reaction: Reaction) => void;
+  /** Once this process holds the reactor lease, before any event. */
+  onStart?: () => void;
 }
 
 /** What a reaction does: the deployment it asks for, under an id derived from the event. */
@@ -214,8 +217,20 @@ async function* caughtUp(ledger: Ledger, from: bigint | undefined): AsyncGenerat
  * runpod webhook reports deleted or changed is recorded as drift; drift in an environment whose policy is
  * `heal` deploys its current version again. Fed from the ledger after a saved
  * checkpoint, saved after each event: a process killed at any point resumes where it was, never acting twice.
+ * One process at a time runs them (reactor-lease.ts): another fails with REACTOR_RUNNING.
  */
 export async function react(options: ReactOptions): Promise<Reaction[]> {
+  // one process at a time follows the reactors' checkpoint (REACTOR_RUNNING names the one that does)
+  const lease = takeReactorLease();
+  try {
+    options.onStart?.();
+    return await reactHolding(options);
+  } finally {
+    lease.release();
+  }
+}
+
+async function reactHolding(options: ReactOptions): Promise<Reaction[]> {
   const ledger = await Ledger.open();
   const done: Reaction[] = [];
   try {

@@ -111,11 +111,27 @@ function startReactors(log: (line: string) => void = (line) => process.stderr.wr
   const controller = new AbortController();
   const progress = logProgress((line) => log(`react: ${line}`));
   const loop = (async () => {
+    let said = '';
     while (!controller.signal.aborted) {
       try {
-        await react({ once: false, signal: controller.signal, progress });
+        await react({
+          once: false,
+          signal: controller.signal,
+          progress,
+          onStart: () => {
+            if (said) log('react: running the reactors');
+            said = '';
+          },
+        });
       } catch (error) {
-        log(`react: stopped (${error instanceof Error ? error.message : String(error)}); again in 5 s`);
+        const message = error instanceof Error ? error.message : String(error);
+        // another process runs the reactors: said once, and the lease is asked for again every 5 s
+        const line =
+          error instanceof FlashError && error.code === 'REACTOR_RUNNING'
+            ? `react: waiting: ${message}`
+            : `react: stopped (${message}); again in 5 s`;
+        if (line !== said) log(line);
+        said = line;
         await new Promise((r) => setTimeout(r, 5_000).unref());
       }
     }

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { addHookSource, mapHook } from '../../src/ledger/hooks-config';
@@ -225,6 +225,75 @@ describe('reactions to outside events', () => {
     } finally {
       revived.kill('SIGTERM');
       expect(await exited).toBe(0);
+    }
+  });
+
+  it('runs the reactors in one process at a time: flash react is told which, and flash serve waits for the lease', async () => {
+    const lock = join(home, 'reactor.lock');
+    const holder = (): number | undefined => {
+      try {
+        return (JSON.parse(readFileSync(lock, 'utf8')) as { pid: number }).pid;
+      } catch {
+        return undefined;
+      }
+    };
+    const waitFor = async (ok: () => boolean, what: string): Promise<void> => {
+      const deadline = Date.now() + 30_000;
+      while (!ok()) {
+        if (Date.now() > deadline) throw new Error(`${what}: not within 30 s`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+    const serveOn = async (port: number) => {
+      const child = spawn(process.execPath, [BIN, 'serve', '--port', String(port), '--json'], {
+        cwd: app,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+      const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on('data', (c: Buffer) => (c.toString().includes('"ok":true') ? resolve() : undefined));
+        child.on('exit', () => reject(new Error(`flash serve exited before it started: ${stderr}`)));
+      });
+      return { child, exited, stderr: () => stderr };
+    };
+
+    // flash serve runs them: flash react is refused, naming it
+    const serve = await serveOn(await freePort());
+    await waitFor(() => holder() === serve.child.pid, "flash serve's lease");
+    const refused = flash(['react', '--json']);
+    expect(refused.status).toBe(1);
+    expect(JSON.parse(refused.stdout.trim().split('\n').pop() ?? '{}')).toMatchObject({
+      ok: false,
+      error: { code: 'REACTOR_RUNNING', message: expect.stringContaining(`process ${serve.child.pid}`) },
+    });
+    serve.child.kill('SIGTERM');
+    expect(await serve.exited).toBe(0);
+    expect(existsSync(lock)).toBe(false); // given back on the way out
+
+    // flash react --follow runs them: a server started then waits, and takes over once it stops
+    const follower = spawn(process.execPath, [BIN, 'react', '--follow', '--json'], {
+      cwd: app,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const followerExited = new Promise<number | null>((r) => follower.on('exit', (code) => r(code)));
+    await waitFor(() => holder() === follower.pid, "flash react's lease");
+    const second = await serveOn(await freePort());
+    try {
+      await waitFor(
+        () => second.stderr().includes(`react: waiting: the reactors already run in process ${follower.pid}`),
+        'the server saying it waits',
+      );
+      follower.kill('SIGTERM');
+      expect(await followerExited).toBe(0);
+      await waitFor(() => second.stderr().includes('react: running the reactors'), 'the server taking over');
+      expect(holder()).toBe(second.child.pid);
+    } finally {
+      second.child.kill('SIGTERM');
+      expect(await second.exited).toBe(0);
     }
   });
 });

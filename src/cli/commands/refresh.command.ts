@@ -4,7 +4,7 @@ import { refresh, setDriftPolicy, type RefreshReport } from '../../ledger/refres
 import { parseTargetKind } from '../../ledger/target';
 import { checkName, locateApp } from '../app/locate-app';
 import { printJson, printTable, stdoutColors } from '../output/print';
-import { progressOn } from '../output/progress';
+import { progressOn, type Progress } from '../output/progress';
 
 export interface RefreshOptions {
   app?: string;
@@ -55,9 +55,19 @@ export async function refreshCommand(dir: string | undefined, options: RefreshOp
   const target = parseTargetKind(options.target);
   const progress = progressOn(options.json);
   const report = await refresh({ app: app.name, environment, target }, progress);
-  const healed =
-    report.detected.length > 0 && report.policy === 'heal' ? await react({ once: true, progress }) : [];
+  const healed = report.detected.length > 0 && report.policy === 'heal' ? await healNow(progress) : [];
   printReport(report, healed, options);
+}
+
+/** The reactors run once here; when another process runs them (flash serve), that one heals. */
+async function healNow(progress: Progress): Promise<Reaction[]> {
+  try {
+    return await react({ once: true, progress });
+  } catch (error) {
+    if (!(error instanceof FlashError) || error.code !== 'REACTOR_RUNNING') throw error;
+    progress.line(`the drift is recorded; the reactors running elsewhere heal it: ${error.message}`);
+    return [];
+  }
 }
 
 /** `flash env policy <env> <alert|heal>`: what drift leads to in the environment. */
