@@ -237,10 +237,10 @@ describe('reactions to outside events', () => {
         return undefined;
       }
     };
-    const waitFor = async (ok: () => boolean, what: string): Promise<void> => {
-      const deadline = Date.now() + 30_000;
+    const waitFor = async (ok: () => boolean, what: string, ms = 30_000): Promise<void> => {
+      const deadline = Date.now() + ms;
       while (!ok()) {
-        if (Date.now() > deadline) throw new Error(`${what}: not within 30 s`);
+        if (Date.now() > deadline) throw new Error(`${what}: not within ${ms / 1000} s`);
         await new Promise((r) => setTimeout(r, 100));
       }
     };
@@ -262,14 +262,40 @@ describe('reactions to outside events', () => {
 
     // flash serve runs them: flash react is refused, naming it
     const serve = await serveOn(await freePort());
-    await waitFor(() => holder() === serve.child.pid, "flash serve's lease");
-    const refused = flash(['react', '--json']);
-    expect(refused.status).toBe(1);
-    expect(JSON.parse(refused.stdout.trim().split('\n').pop() ?? '{}')).toMatchObject({
-      ok: false,
-      error: { code: 'REACTOR_RUNNING', message: expect.stringContaining(`process ${serve.child.pid}`) },
-    });
-    serve.child.kill('SIGTERM');
+    try {
+      await waitFor(() => holder() === serve.child.pid, "flash serve's lease");
+      const refused = flash(['react', '--json']);
+      expect(refused.status).toBe(1);
+      expect(JSON.parse(refused.stdout.trim().split('\n').pop() ?? '{}')).toMatchObject({
+        ok: false,
+        error: { code: 'REACTOR_RUNNING', message: expect.stringContaining(`process ${serve.child.pid}`) },
+      });
+      // flash refresh under heal records the drift and leaves the heal to the server's reactors
+      expect(flash(['env', 'policy', 'main', 'heal']).status).toBe(0);
+      const healsBefore = history().filter((d) => d.trigger?.kind === 'heal').length;
+      const t = target();
+      try {
+        const greet = (await t.control.listEndpoints()).find((e) => e.name === 'greet')?.id ?? '';
+        await t.control.deleteEndpoint(greet);
+      } finally {
+        await t.close();
+      }
+      const refreshed = flash(['refresh', '--env', 'main']);
+      expect(refreshed.status).toBe(0);
+      expect(refreshed.stdout + refreshed.stderr).toContain('the reactors running elsewhere heal it');
+      await waitFor(
+        () =>
+          history()
+            .filter((d) => d.trigger?.kind === 'heal')
+            .slice(healsBefore)
+            .some((d) => d.status === 'succeeded'),
+        "the server's heal",
+        180_000,
+      );
+      await expect(policyOff()).resolves.toBe(0);
+    } finally {
+      if (serve.child.exitCode === null) serve.child.kill('SIGTERM');
+    }
     expect(await serve.exited).toBe(0);
     expect(existsSync(lock)).toBe(false); // given back on the way out
 
