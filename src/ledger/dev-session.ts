@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { flashHome } from '../adapters/eventstore/ledger-config';
 import { removeLiveEndpoints } from './live-endpoint';
 import type { DeployTarget } from './target';
+import { processAlive } from './process-alive';
 
 /** `$FLASH_HOME/dev-sessions/<app>.<pid>.json`: the live endpoints one `flash dev` made, while it runs. */
 interface SessionRecord {
@@ -15,15 +16,6 @@ interface SessionRecord {
 }
 
 const folder = (): string => join(flashHome(), 'dev-sessions');
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 function records(app: string): { file: string; record: SessionRecord }[] {
   let names: string[];
@@ -64,7 +56,7 @@ export class DevSession {
   static async open(target: DeployTarget, app: string): Promise<{ session: DevSession; removed: string[] }> {
     const removed: string[] = [];
     for (const { file, record } of records(app)) {
-      if (record.pid === process.pid || alive(record.pid) || record.target !== target.url) continue;
+      if (record.pid === process.pid || processAlive(record.pid) || record.target !== target.url) continue;
       const ids = Object.values(record.endpoints);
       const left = await removeLiveEndpoints(target, ids);
       removed.push(...ids.filter((id) => !left.some((l) => l.id === id)));
@@ -98,7 +90,7 @@ export class DevSession {
     }
     const shared = new Set(
       records(this.app)
-        .filter(({ record }) => record.pid !== process.pid && alive(record.pid))
+        .filter(({ record }) => record.pid !== process.pid && processAlive(record.pid))
         .flatMap(({ record }) => Object.values(record.endpoints)),
     );
     const ids = Object.values(this.endpoints).filter((id) => !shared.has(id));

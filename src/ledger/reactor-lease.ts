@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { flashHome } from '../adapters/eventstore/ledger-config';
 import { FlashError } from '../domain/errors';
+import { processAlive } from './process-alive';
 
 /**
  * `$FLASH_HOME/reactor.lock`: which process runs the reactors now. The reactors share one checkpoint, so
@@ -21,15 +22,6 @@ interface LeaseRecord {
 }
 
 const leaseFile = (home: string): string => join(home, 'reactor.lock');
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 function ageMs(file: string): number {
   try {
@@ -76,7 +68,7 @@ export function takeReactorLease(home: string = flashHome()): ReactorLease {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
     const other = holder(file);
-    if (other && (other.host !== mine.host || alive(other.pid)))
+    if (other && (other.host !== mine.host || processAlive(other.pid)))
       throw new FlashError(
         'REACTOR_RUNNING',
         `the reactors already run in process ${other.pid} on ${other.host} (flash serve or flash react --follow, since ${other.since}); ${file} is its lease`,

@@ -1,10 +1,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { request } from 'undici';
 import { createCloud } from '../../emulator/cloud-app';
 import { deployTarget } from '../../src/adapters/runpod/deploy-target';
 import { startDevServer } from '../../src/dev/dev-server';
 import { writeApp } from '../support/app-fixture';
+import { postJson } from '../support/post-json';
 import { tempDir } from '../support/ledger-processes';
 
 /**
@@ -29,14 +29,7 @@ export const needy = Endpoint.queue(
 );
 `;
 
-const post = async (url: string, body: unknown = {}) => {
-  const res = await request(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  return { status: res.statusCode, json: (await res.body.json()) as Record<string, unknown> };
-};
+const post = postJson;
 
 describe('flash dev: env and secrets of live workers', () => {
   const root = writeApp({ 'package.json': '{"name":"devenv"}', 'worker.ts': WORKER('tiny') });

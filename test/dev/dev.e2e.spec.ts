@@ -7,6 +7,7 @@ import { deployTarget } from '../../src/adapters/runpod/deploy-target';
 import { startDevServer } from '../../src/dev/dev-server';
 import { CODE_SHIPPING_LOADED } from '../../worker/contract/live';
 import { writeApp } from '../support/app-fixture';
+import { postJson } from '../support/post-json';
 import { deployBuild, ledgerFor } from '../support/ledger-deploy';
 import { tempDir } from '../support/ledger-processes';
 
@@ -55,14 +56,7 @@ api.post('/values', async () => {
 api.post('/shout', async ({ body }) => gpuWorker(body as { text: string }));
 `;
 
-const post = async (url: string, body: unknown = {}) => {
-  const res = await request(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  return { status: res.statusCode, json: (await res.body.json()) as Record<string, unknown> };
-};
+const post = postJson;
 
 describe('flash dev', () => {
   const root = writeApp({ 'package.json': '{"name":"devapp"}', 'worker.ts': WORKER, 'api.ts': API });
