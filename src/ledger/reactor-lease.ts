@@ -36,6 +36,15 @@ const pause = (ms: number): void => {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 };
 
+/** Removes the lease file; one already gone is fine (another process removed or took it). */
+function removeLease(file: string): void {
+  try {
+    unlinkSync(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+}
+
 function holder(file: string): LeaseRecord | undefined {
   try {
     const record = JSON.parse(readFileSync(file, 'utf8')) as Partial<LeaseRecord>;
@@ -61,7 +70,7 @@ export function takeReactorLease(home: string = flashHome()): ReactorLease {
       return {
         release: () => {
           const now = holder(file);
-          if (now?.pid === mine.pid && now.host === mine.host) unlinkSync(file);
+          if (now?.pid === mine.pid && now.host === mine.host) removeLease(file);
         },
       };
     } catch (error) {
@@ -74,14 +83,12 @@ export function takeReactorLease(home: string = flashHome()): ReactorLease {
         `the reactors already run in process ${other.pid} on ${other.host} (flash serve or flash react --follow, since ${other.since}); ${file} is its lease`,
         { details: { pid: other.pid, host: other.host } },
       );
-    // its process is gone, or the file is not a lease (a moment after its creation it is being written)
-    if (other || ageMs(file) > 2_000) {
-      try {
-        unlinkSync(file);
-      } catch {
-        // another process took it over first: the next attempt says which
-      }
-    } else pause(50);
+    // its process is gone, or the file is not a lease (a moment after its creation it is being written):
+    // removed only if it still holds what was read, so a lease another process just took stays
+    const again = holder(file);
+    if (other ? again?.pid === other.pid && again.since === other.since : ageMs(file) > 2_000)
+      removeLease(file);
+    else pause(50);
   }
   throw new FlashError(
     'REACTOR_RUNNING',
